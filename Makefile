@@ -1,0 +1,54 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_ENV := DJANGO_DEBUG=true
+# Production-like environment for `check --deploy`: a random key, debug off.
+DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=archive.example.org \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
+PYTEST_ARGS ?=
+
+.PHONY: run test venv messages lint check-deploy test-sqlite test-postgres constraints clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
+	touch $@
+
+messages: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --verbosity=0
+
+run: $(STAMP) messages
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_seed
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-deploy: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test-sqlite: $(STAMP) messages
+	@echo "== pytest on SQLite =="
+	$(DEV_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) messages
+	@echo "== pytest on PostgreSQL (throwaway server) =="
+	$(DEV_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint check-deploy test-sqlite test-postgres
+
+constraints: $(STAMP)
+	{ echo "# Exact versions of everything installed, including transitive dependencies."; \
+	  echo "# Regenerate after changing pyproject.toml: make constraints"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,303 @@
+"""The editors' admin: every model, with autocompletes so that no form lists every row."""
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Affiliation,
+    Citation,
+    Collection,
+    CollectionEntry,
+    CollectionSection,
+    Country,
+    Expert,
+    ExpertName,
+    Organization,
+    Outlet,
+    Quote,
+    QuoteSpeaker,
+    Source,
+    Topic,
+)
+
+admin.site.site_header = _("Commentary Archive editors")
+admin.site.site_title = _("Commentary Archive")
+admin.site.index_title = _("Curate the archive")
+
+
+class ArchiveAdmin(admin.ModelAdmin):
+    """Shared defaults: bounded pages and foreign keys chosen by autocomplete."""
+
+    list_per_page = 50
+    list_max_show_all = 500
+    show_full_result_count = False
+
+
+class SpeakerCountryFilter(admin.SimpleListFilter):
+    title = _("speaker's country")
+    parameter_name = "speaker_country"
+
+    def lookups(self, request, model_admin):
+        countries = Country.objects.filter(experts__isnull=False).distinct().order_by("name")
+        return [(c.code, c.name) for c in countries]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(speakers__expert__country=self.value()).distinct()
+        return queryset
+
+
+# Inlines ------------------------------------------------------------------------------
+
+
+class QuoteSpeakerInline(admin.TabularInline):
+    model = QuoteSpeaker
+    extra = 1
+    autocomplete_fields = ["expert", "affiliation"]
+    fields = ["position", "expert", "affiliation"]
+    ordering = ["position"]
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 1
+    autocomplete_fields = ["source"]
+    fields = ["position", "source", "role", "locator"]
+    ordering = ["position"]
+
+
+class ExpertNameInline(admin.TabularInline):
+    model = ExpertName
+    extra = 1
+    fields = ["name", "language", "note"]
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 1
+    autocomplete_fields = ["organization"]
+    fields = [
+        "position",
+        "organization",
+        "role",
+        "role_zh",
+        "start_date",
+        "end_date",
+        "is_former",
+    ]
+
+
+class CollectionSectionInline(admin.TabularInline):
+    model = CollectionSection
+    extra = 1
+    fields = ["position", "title", "title_zh", "slug"]
+    show_change_link = True
+
+
+class CollectionEntryInline(admin.TabularInline):
+    model = CollectionEntry
+    extra = 1
+    autocomplete_fields = ["quote"]
+    fields = ["position", "quote"]
+    ordering = ["position"]
+
+
+# Statements ---------------------------------------------------------------------------
+
+
+@admin.register(Quote)
+class QuoteAdmin(ArchiveAdmin):
+    inlines = [QuoteSpeakerInline, CitationInline]
+    autocomplete_fields = ["topics", "original"]
+    list_display = ["short_text", "speaker_names", "display_date", "kind", "language", "status"]
+    list_display_links = ["short_text"]
+    list_filter = ["status", "kind", "language", "topics", SpeakerCountryFilter]
+    search_fields = [
+        "text",
+        "speakers__expert__name",
+        "speakers__expert__name_zh",
+        "speakers__expert__other_names__name",
+    ]
+    date_hierarchy = "said_on"
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["text", "kind", "language", "status"]}),
+        (_("Date"), {"fields": [("said_on", "date_precision")]}),
+        (_("Translation and context"), {"fields": ["original", "translator", "context"]}),
+        (_("Topics"), {"fields": ["topics"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        js = ["admin/js/jquery.init.js", "commentary/admin/speaker_affiliation.js"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "speakers",
+                    queryset=QuoteSpeaker.objects.select_related("expert").order_by("position"),
+                )
+            )
+        )
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("speakers"))
+    def speaker_names(self, obj):
+        return "; ".join(str(s.expert) for s in obj.speakers.all())
+
+    @admin.display(description=_("date"), ordering="said_on")
+    def display_date(self, obj):
+        return obj.display_date
+
+
+@admin.register(QuoteSpeaker)
+class QuoteSpeakerAdmin(ArchiveAdmin):
+    list_display = ["expert", "quote", "affiliation", "position"]
+    list_select_related = ["expert", "quote", "affiliation", "affiliation__organization"]
+    autocomplete_fields = ["quote", "expert", "affiliation"]
+    search_fields = ["expert__name", "expert__name_zh", "quote__text"]
+
+
+@admin.register(Citation)
+class CitationAdmin(ArchiveAdmin):
+    list_display = ["quote", "source", "role", "position"]
+    list_select_related = ["quote", "source", "source__outlet"]
+    list_filter = ["role"]
+    autocomplete_fields = ["quote", "source"]
+    search_fields = ["source__title", "source__outlet__name", "quote__text"]
+
+
+# People and organisations -------------------------------------------------------------
+
+
+@admin.register(Expert)
+class ExpertAdmin(ArchiveAdmin):
+    inlines = [AffiliationInline, ExpertNameInline]
+    list_display = ["name", "name_zh", "kind", "country"]
+    list_select_related = ["country"]
+    list_filter = ["kind", "country__region"]
+    search_fields = ["name", "name_zh", "sort_name", "other_names__name", "slug"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "name_zh", "sort_name", "slug", "kind", "country", "bio", "wikidata_id"]
+
+
+@admin.register(ExpertName)
+class ExpertNameAdmin(ArchiveAdmin):
+    list_display = ["name", "expert", "language"]
+    list_select_related = ["expert"]
+    autocomplete_fields = ["expert"]
+    search_fields = ["name", "expert__name"]
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(ArchiveAdmin):
+    list_display = ["expert", "role", "organization", "start_date", "end_date", "is_former"]
+    list_select_related = ["expert", "organization"]
+    list_filter = ["is_former"]
+    autocomplete_fields = ["expert", "organization"]
+    search_fields = ["role", "role_zh", "organization__name", "expert__name", "expert__name_zh"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The quote form's speaker rows ask for the chosen expert's roles only (see
+        # static/commentary/admin/speaker_affiliation.js).
+        expert = request.GET.get("expert", "")
+        if expert.isdigit():
+            queryset = queryset.filter(expert_id=int(expert))
+        return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ArchiveAdmin):
+    list_display = ["name", "name_zh", "short_name", "kind", "country"]
+    list_select_related = ["country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_zh", "short_name", "slug"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Country)
+class CountryAdmin(ArchiveAdmin):
+    list_display = ["code", "name", "name_zh", "region"]
+    list_filter = ["region"]
+    search_fields = ["code", "name", "name_zh"]
+
+
+# Where statements come from -----------------------------------------------------------
+
+
+@admin.register(Outlet)
+class OutletAdmin(ArchiveAdmin):
+    list_display = ["name", "name_zh", "kind", "country"]
+    list_select_related = ["country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_zh", "slug"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(ArchiveAdmin):
+    list_display = ["__str__", "outlet", "kind", "published_on", "link_status"]
+    list_select_related = ["outlet"]
+    list_filter = ["kind", "link_status", "outlet__kind"]
+    search_fields = ["title", "url", "outlet__name", "outlet__name_zh"]
+    autocomplete_fields = ["outlet"]
+    date_hierarchy = "published_on"
+    fieldsets = [
+        (None, {"fields": ["outlet", "title", "kind", "url", "language"]}),
+        (_("Date"), {"fields": [("published_on", "date_precision")]}),
+        (
+            _("Link"),
+            {"fields": ["archived_url", "archived_on", "link_status", "link_checked_at"]},
+        ),
+        (None, {"fields": ["notes"]}),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(ArchiveAdmin):
+    list_display = ["name", "name_zh", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "name_zh", "slug"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# Collections --------------------------------------------------------------------------
+
+
+@admin.register(Collection)
+class CollectionAdmin(ArchiveAdmin):
+    inlines = [CollectionSectionInline]
+    list_display = ["title", "compiler", "published_on", "status"]
+    list_select_related = ["compiler"]
+    list_filter = ["status"]
+    search_fields = ["title", "title_zh", "slug"]
+    autocomplete_fields = ["compiler", "source", "translation_source"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(CollectionSection)
+class CollectionSectionAdmin(ArchiveAdmin):
+    inlines = [CollectionEntryInline]
+    list_display = ["title", "collection", "position"]
+    list_select_related = ["collection"]
+    search_fields = ["title", "title_zh", "collection__title"]
+    autocomplete_fields = ["collection"]
+
+
+@admin.register(CollectionEntry)
+class CollectionEntryAdmin(ArchiveAdmin):
+    list_display = ["section", "position", "quote"]
+    list_select_related = ["section", "quote"]
+    autocomplete_fields = ["section", "quote"]
+    search_fields = ["quote__text", "section__title"]

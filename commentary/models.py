@@ -1,0 +1,783 @@
+"""The archive's data model. Names follow ../shared/DESIGN.md; they are a shared contract."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .dates import DatePrecision, format_partial_date, truncate
+from .querysets import AffiliationQuerySet, CollectionQuerySet, QuoteQuerySet
+
+wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
+
+
+def prefers_chinese():
+    return (get_language() or "").lower().startswith("zh")
+
+
+class BilingualNameMixin:
+    """``display_name`` picks the Chinese name on the Chinese interface when there is one."""
+
+    zh_field = "name_zh"
+    latin_field = "name"
+
+    @property
+    def display_name(self):
+        zh = getattr(self, self.zh_field, "")
+        if zh and prefers_chinese():
+            return zh
+        return getattr(self, self.latin_field)
+
+
+class PartialDateMixin:
+    """Models with a partial date keep it canonical (first of month/year) on every save."""
+
+    partial_date_field = None
+
+    def normalise_partial_date(self):
+        field = self.partial_date_field
+        setattr(self, field, truncate(getattr(self, field), self.date_precision))
+
+    @property
+    def display_date(self):
+        return format_partial_date(getattr(self, self.partial_date_field), self.date_precision)
+
+
+class Region(models.TextChoices):
+    AFRICA = "Africa", _("Africa")
+    AMERICAS = "Americas", _("Americas")
+    ASIA = "Asia", _("Asia")
+    EUROPE = "Europe", _("Europe")
+    OCEANIA = "Oceania", _("Oceania")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("in review")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Country(BilingualNameMixin, models.Model):
+    code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        primary_key=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters (ISO 3166-1 alpha-2)."))],
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. US, RU, CN."),
+    )
+    alpha3 = models.CharField(_("ISO alpha-3 code"), max_length=3, blank=True)
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    region = models.CharField(
+        _("region"),
+        max_length=10,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("UN geoscheme region; blank for Antarctica."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        indexes = [models.Index(fields=["region"], name="country_region_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("commentary:country-detail", args=[self.code])
+
+
+class Organization(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("university or school")
+        RESEARCH_CENTRE = "research_centre", _("research centre or programme")
+        THINK_TANK = "think_tank", _("think tank")
+        GOVERNMENT = "government", _("government body")
+        LEGISLATURE = "legislature", _("legislature")
+        MEDIA = "media", _("media house")
+        INTERNATIONAL = "international", _("international body")
+        RELIGIOUS = "religious", _("religious body")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name (English)"), max_length=300)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, help_text=_("Acronym such as SIPRI.")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("country"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("The larger body this one belongs to, e.g. a centre inside a school."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="organization_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def get_absolute_url(self):
+        return reverse("commentary:organization-detail", args=[self.slug])
+
+
+class Expert(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("person")
+        ORGANIZATION = "organization", _("organisation speaking in its own voice")
+
+    name = models.CharField(
+        _("name (Latin script)"),
+        max_length=200,
+        help_text=_("As printed in English-language sources, e.g. Pavel Podvig."),
+    )
+    name_zh = models.CharField(
+        _("name (Chinese)"), max_length=200, blank=True, help_text=_("e.g. 帕维尔·波德维格")
+    )
+    sort_name = models.CharField(
+        _("sort name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Family name first, for alphabetical lists: Podvig, Pavel."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="experts",
+        verbose_name=_("country"),
+        help_text=_("The country whose perspective they speak from."),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
+    )
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        indexes = [
+            models.Index(fields=["country", "sort_name"], name="expert_country_idx"),
+            models.Index(Lower("name"), name="expert_name_lower_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    def get_absolute_url(self):
+        return reverse("commentary:expert-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.sort_name:
+            self.sort_name = self.name
+        super().save(*args, **kwargs)
+
+
+class ExpertName(models.Model):
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="other_names", verbose_name=_("expert")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(
+        _("language or script"),
+        max_length=20,
+        blank=True,
+        help_text=_("BCP 47 tag of the spelling, e.g. en, ru, zh-Hans, de."),
+    )
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("e.g. transliteration, former name")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "name"], name="expertname_unique_per_expert")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Affiliation(models.Model):
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("expert")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        verbose_name=_("organisation"),
+        help_text=_('Leave blank for roles without one, such as "Indian journalist".'),
+    )
+    role = models.CharField(_("role (English)"), max_length=300, blank=True)
+    role_zh = models.CharField(_("role (Chinese)"), max_length=300, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_former = models.BooleanField(
+        _("former role"),
+        default=False,
+        help_text=_('The source calls this a former role ("former president"), dated or not.'),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in which the roles are listed.")
+    )
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expert", "position", "pk"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="affiliation_ends_after_start",
+                violation_error_message=_("An affiliation cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "expert"], name="affiliation_org_idx")]
+
+    def __str__(self):
+        parts = [p for p in (self.role, self.organization and self.organization.name) if p]
+        label = ", ".join(parts) or self.role_zh or "—"
+        return f"{label} ({_('former')})" if self.is_former else label
+
+    @property
+    def display_role(self):
+        role = self.role_zh if prefers_chinese() and self.role_zh else self.role
+        org = self.organization.display_name if self.organization else ""
+        if role and org and org in role:
+            return role
+        return ", ".join(p for p in (role, org) if p)
+
+
+class Outlet(BilingualNameMixin, models.Model):
+    class Kind(models.TextChoices):
+        NEWSPAPER = "newspaper", _("newspaper")
+        MAGAZINE = "magazine", _("magazine")
+        NEWS_AGENCY = "news_agency", _("news agency")
+        BROADCASTER = "broadcaster", _("broadcaster")
+        NEWS_SITE = "news_site", _("news website")
+        THINK_TANK = "think_tank", _("think-tank site")
+        GOVERNMENT = "government", _("government site")
+        SOCIAL = "social", _("social network")
+        JOURNAL = "journal", _("journal")
+        RELIGIOUS = "religious", _("religious media")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outlets",
+        verbose_name=_("country"),
+    )
+    homepage = models.URLField(_("home page"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("commentary:outlet-detail", args=[self.slug])
+
+
+class Source(PartialDateMixin, models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("article")
+        OPED = "op_ed", _("op-ed")
+        INTERVIEW = "interview", _("interview")
+        EMAIL_INTERVIEW = "email_interview", _("e-mail interview")
+        PRESS_RELEASE = "press_release", _("press release")
+        STATEMENT = "statement", _("statement")
+        SPEECH = "speech", _("speech")
+        SOCIAL_POST = "social_post", _("social media post")
+        REPORT = "report", _("report")
+        BROADCAST = "broadcast", _("broadcast")
+        COMPILATION = "compilation", _("compilation")
+
+    class LinkStatus(models.TextChoices):
+        UNCHECKED = "unchecked", _("not checked")
+        OK = "ok", _("reachable")
+        REDIRECTED = "redirected", _("redirects elsewhere")
+        BROKEN = "broken", _("broken")
+
+    partial_date_field = "published_on"
+
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="sources", verbose_name=_("outlet")
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave blank when the citation gives only the outlet and date."),
+    )
+    url = models.URLField(
+        _("URL"), max_length=1000, blank=True, help_text=_("Blank for e.g. an e-mail interview.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    archived_url = models.URLField(_("archived copy"), max_length=1000, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    link_status = models.CharField(
+        _("link status"),
+        max_length=12,
+        choices=LinkStatus.choices,
+        default=LinkStatus.UNCHECKED,
+    )
+    link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
+    notes = models.TextField(_("editor's notes"), blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="source_date_precision_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["outlet", "published_on"], name="source_outlet_date_idx"),
+            models.Index(fields=["kind"], name="source_kind_idx"),
+        ]
+
+    def __str__(self):
+        label = self.title or self.outlet.name
+        return f"{label}, {self.display_date}" if self.published_on else label
+
+    def get_absolute_url(self):
+        return reverse("commentary:source-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.normalise_partial_date()
+        super().save(*args, **kwargs)
+
+
+class Topic(BilingualNameMixin, models.Model):
+    name = models.CharField(_("name (English)"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader topic"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="topic_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("commentary:topic-detail", args=[self.slug])
+
+
+class Quote(PartialDateMixin, models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("direct quote")
+        PARTIAL = "partial", _("partial quote")
+        PARAPHRASE = "paraphrase", _("paraphrase")
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-Hans", _("Chinese (Simplified)")
+        ZH_HANT = "zh-Hant", _("Chinese (Traditional)")
+        EN = "en", _("English")
+        RU = "ru", _("Russian")
+        UK = "uk", _("Ukrainian")
+        FR = "fr", _("French")
+        DE = "de", _("German")
+        ES = "es", _("Spanish")
+        AR = "ar", _("Arabic")
+        JA = "ja", _("Japanese")
+
+    partial_date_field = "said_on"
+
+    text = models.TextField(_("text"), help_text=_("Exactly as published, in its language."))
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        help_text=_(
+            "Direct: every word is the speaker's. Partial: the speaker's words mixed with "
+            "paraphrase. Paraphrase: none of the words are quoted."
+        ),
+    )
+    said_on = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("When it was said or first published. Leave blank if unknown."),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_('"February 2026" is month precision; it is never shown as 1 February.'),
+    )
+    context = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_("Context a reader needs: the question asked, what an ellipsis leaves out."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("If this text is a translation, the statement in its original language."),
+    )
+    translator = models.CharField(_("translator"), max_length=200, blank=True)
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="quotes", verbose_name=_("topics")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(original=F("pk")),
+                name="quote_not_own_original",
+                violation_error_message=_("A statement cannot be a translation of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="quote_date_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["direct", "partial", "paraphrase"]),
+                name="quote_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="quote_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-said_on", "-id"], name="quote_status_date_idx"),
+            models.Index(fields=["language", "status"], name="quote_language_idx"),
+            models.Index(fields=["kind", "status"], name="quote_kind_idx"),
+        ]
+
+    def __str__(self):
+        text = " ".join(self.text.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    def get_absolute_url(self):
+        return reverse("commentary:quote-detail", args=[self.pk])
+
+    def clean(self):
+        if self.original_id and self.original_id == self.pk:
+            raise ValidationError({"original": _("A statement cannot be a translation of itself.")})
+
+    def save(self, *args, **kwargs):
+        self.normalise_partial_date()
+        self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class QuoteSpeaker(models.Model):
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("statement")
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="speaker_roles", verbose_name=_("speaker")
+    )
+    affiliation = models.ForeignKey(
+        Affiliation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speaker_roles",
+        verbose_name=_("role at the time"),
+        help_text=_("The affiliation the speaker held when the statement was made."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["quote", "position"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote", "position"], name="quotespeaker_position_unique"
+            ),
+            models.UniqueConstraint(fields=["quote", "expert"], name="quotespeaker_expert_unique"),
+        ]
+        indexes = [models.Index(fields=["expert", "quote"], name="quotespeaker_expert_idx")]
+
+    def __str__(self):
+        return str(self.expert)
+
+    def clean(self):
+        if self.affiliation_id and self.expert_id and self.affiliation.expert_id != self.expert_id:
+            raise ValidationError(
+                {"affiliation": _("This role belongs to another expert; choose one of theirs.")}
+            )
+
+    @property
+    def display_role(self):
+        if not self.affiliation:
+            return ""
+        return self.affiliation.display_role
+
+
+class Citation(models.Model):
+    class Role(models.TextChoices):
+        FIRST = "first", _("first appearance")
+        RELAY = "relay", _("relayed by")
+        COMPILATION = "compilation", _("compiled in")
+
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, related_name="citations", verbose_name=_("statement")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.FIRST)
+    locator = models.CharField(
+        _("locator"),
+        max_length=300,
+        blank=True,
+        help_text=_("Page, timestamp or passage that locates the statement in the source."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["quote", "position"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "position"], name="citation_position_unique"),
+            models.UniqueConstraint(
+                fields=["quote", "source", "role"], name="citation_source_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["first", "relay", "compilation"]), name="citation_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "quote"], name="citation_source_idx")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.source}"
+
+
+class Collection(BilingualNameMixin, PartialDateMixin, models.Model):
+    zh_field = "title_zh"
+    latin_field = "title"
+    partial_date_field = "published_on"
+
+    title = models.CharField(_("title (English)"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    compiler = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compilations",
+        verbose_name=_("compiled by"),
+    )
+    translator = models.CharField(
+        _("translator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who translated the compilation, as credited."),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collections",
+        verbose_name=_("original publication"),
+    )
+    translation_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translated_collections",
+        verbose_name=_("translated edition"),
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    notes = models.TextField(_("editor's notes"), blank=True)
+
+    objects = CollectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="collection_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commentary:collection-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.normalise_partial_date()
+        super().save(*args, **kwargs)
+
+
+class CollectionSection(BilingualNameMixin, models.Model):
+    zh_field = "title_zh"
+    latin_field = "title"
+
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="sections", verbose_name=_("collection")
+    )
+    title = models.CharField(_("title (English)"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
+    slug = models.SlugField(_("anchor"), max_length=100, help_text=_("Used in the page's URL."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["collection", "position"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "position"], name="collectionsection_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["collection", "slug"], name="collectionsection_slug_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CollectionEntry(models.Model):
+    section = models.ForeignKey(
+        CollectionSection,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("section"),
+    )
+    quote = models.ForeignKey(
+        Quote,
+        on_delete=models.PROTECT,
+        related_name="collection_entries",
+        verbose_name=_("statement"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="collectionentry_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["section", "quote"], name="collectionentry_quote_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["quote"], name="collectionentry_quote_idx")]
+
+    def __str__(self):
+        return f"{self.section} #{self.position}"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "commentary"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("quotes/<int:pk>/", views.quote_detail, name="quote-detail"),
+    path("experts/<slug:slug>/", views.expert_detail, name="expert-detail"),
+    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
+    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet-detail"),
+    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
+]

@@ -24,7 +24,7 @@ messages: $(STAMP)
 
 run: $(STAMP) messages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py load_seed
+	$(DEV_ENV) $(PY) manage.py load_seed --if-empty
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)

@@ -200,13 +200,13 @@ class Expert(BilingualNameMixin, models.Model):
     def __str__(self):
         return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
 
-    def get_absolute_url(self):
-        return reverse("commentary:expert-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         if not self.sort_name:
             self.sort_name = self.name
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("commentary:expert-detail", args=[self.slug])
 
 
 class ExpertName(models.Model):
@@ -356,7 +356,13 @@ class Source(PartialDateMixin, models.Model):
     partial_date_field = "published_on"
 
     outlet = models.ForeignKey(
-        Outlet, on_delete=models.PROTECT, related_name="sources", verbose_name=_("outlet")
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
+        verbose_name=_("outlet"),
+        help_text=_("Leave blank only when the source does not say where it was published."),
     )
     title = models.CharField(
         _("title"),
@@ -403,15 +409,15 @@ class Source(PartialDateMixin, models.Model):
         ]
 
     def __str__(self):
-        label = self.title or self.outlet.name
+        label = self.title or (self.outlet.name if self.outlet else _("untitled source"))
         return f"{label}, {self.display_date}" if self.published_on else label
-
-    def get_absolute_url(self):
-        return reverse("commentary:source-detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
         self.normalise_partial_date()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("commentary:source-detail", args=[self.pk])
 
 
 class Topic(BilingualNameMixin, models.Model):
@@ -544,13 +550,6 @@ class Quote(PartialDateMixin, models.Model):
         text = " ".join(self.text.split())
         return text if len(text) <= 60 else text[:59] + "…"
 
-    def get_absolute_url(self):
-        return reverse("commentary:quote-detail", args=[self.pk])
-
-    def clean(self):
-        if self.original_id and self.original_id == self.pk:
-            raise ValidationError({"original": _("A statement cannot be a translation of itself.")})
-
     def save(self, *args, **kwargs):
         self.normalise_partial_date()
         self.updated_at = timezone.now()
@@ -558,6 +557,13 @@ class Quote(PartialDateMixin, models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("commentary:quote-detail", args=[self.pk])
+
+    def clean(self):
+        if self.original_id and self.original_id == self.pk:
+            raise ValidationError({"original": _("A statement cannot be a translation of itself.")})
 
 
 class QuoteSpeaker(models.Model):
@@ -713,12 +719,12 @@ class Collection(BilingualNameMixin, PartialDateMixin, models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("commentary:collection-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.normalise_partial_date()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("commentary:collection-detail", args=[self.slug])
 
 
 class CollectionSection(BilingualNameMixin, models.Model):

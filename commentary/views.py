@@ -1,4 +1,5 @@
 """Public pages. Until the public-archive issue lands these are plain but real."""
+
 from django.http import HttpResponse
 
 

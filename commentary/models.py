@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .dates import DatePrecision, format_partial_date, truncate
 from .querysets import AffiliationQuerySet, CollectionQuerySet, QuoteQuerySet
@@ -340,7 +341,7 @@ class Source(PartialDateMixin, models.Model):
         INTERVIEW = "interview", _("interview")
         EMAIL_INTERVIEW = "email_interview", _("e-mail interview")
         PRESS_RELEASE = "press_release", _("press release")
-        STATEMENT = "statement", _("statement")
+        STATEMENT = "statement", pgettext_lazy("kind of source", "statement")
         SPEECH = "speech", _("speech")
         SOCIAL_POST = "social_post", _("social media post")
         REPORT = "report", _("report")

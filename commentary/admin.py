@@ -1,6 +1,7 @@
 """The editors' admin: every model, with autocompletes so that no form lists every row."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,7 @@ class ArchiveAdmin(admin.ModelAdmin):
     list_per_page = 50
     list_max_show_all = 500
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SpeakerCountryFilter(admin.SimpleListFilter):

@@ -7,9 +7,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .dates import DatePrecision, format_partial_date, truncate
 from .querysets import AffiliationQuerySet, CollectionQuerySet, QuoteQuerySet

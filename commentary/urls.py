@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class CountryCodeConverter:
+    """Two letters, any case: anything else (NUL bytes included) never reaches the database."""
+
+    regex = "[A-Za-z]{2}"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CountryCodeConverter, "country")
 
 app_name = "commentary"
 
@@ -8,7 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("quotes/<int:pk>/", views.quote_detail, name="quote-detail"),
     path("experts/<slug:slug>/", views.expert_detail, name="expert-detail"),
-    path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("countries/<country:code>/", views.country_detail, name="country-detail"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),

@@ -69,7 +69,9 @@ def collection_detail(request, slug):
         ),
         slug=slug,
     )
-    return TemplateResponse(request, "commentary/collection_detail.html", {"collection": collection})
+    return TemplateResponse(
+        request, "commentary/collection_detail.html", {"collection": collection}
+    )
 
 
 def quote_detail(request, pk):
@@ -81,7 +83,9 @@ def quote_detail(request, pk):
         "commentary/quote_detail.html",
         {
             "quote": quote,
-            "original": quote.original if quote.original_id and quote.original.status == "published" else None,
+            "original": quote.original
+            if quote.original_id and quote.original.status == "published"
+            else None,
             "translations": quote.translations.published(),
             "collections": Collection.objects.published()
             .filter(sections__entries__quote=quote)
@@ -112,12 +116,10 @@ def _scoped_list(request, template, obj, quotes, **extra):
 
 
 def country_detail(request, code):
-    country = get_object_or_404(Country, code=code.upper()[:2])
+    country = get_object_or_404(Country, code=code)
     quotes = Quote.objects.published().by_country(country.code)
     experts = country.experts.filter(speaker_roles__quote__status="published").distinct()
-    return _scoped_list(
-        request, "commentary/country_detail.html", country, quotes, experts=experts
-    )
+    return _scoped_list(request, "commentary/country_detail.html", country, quotes, experts=experts)
 
 
 def organization_detail(request, slug):

@@ -41,9 +41,7 @@ def country(db):
 def make_expert(db):
     def make(name=None, country=None, **fields):
         name = name or unique("Expert")
-        return Expert.objects.create(
-            name=name, slug=unique("expert"), country=country, **fields
-        )
+        return Expert.objects.create(name=name, slug=unique("expert"), country=country, **fields)
 
     return make
 
@@ -70,9 +68,7 @@ def make_quote(db, make_expert, make_source):
         for position, expert in enumerate(speakers or [make_expert()], start=1):
             role = Affiliation.objects.create(
                 expert=expert,
-                organization=Organization.objects.create(
-                    name=unique("Org"), slug=unique("org")
-                ),
+                organization=Organization.objects.create(name=unique("Org"), slug=unique("org")),
                 role="Fellow",
             )
             QuoteSpeaker.objects.create(

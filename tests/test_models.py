@@ -100,9 +100,7 @@ def test_an_expert_speaks_once_per_quote(make_quote, make_expert):
 
 def test_citation_positions_are_unique_within_a_quote(make_quote, make_source):
     quote = make_quote()  # its citation has position 1
-    integrity_error(
-        lambda: Citation.objects.create(quote=quote, source=make_source(), position=1)
-    )
+    integrity_error(lambda: Citation.objects.create(quote=quote, source=make_source(), position=1))
 
 
 def test_section_positions_are_unique_within_a_collection(make_collection):
@@ -191,7 +189,9 @@ def test_affiliations_on_a_date(make_expert):
         start_date=datetime.date(2010, 1, 1),
         end_date=datetime.date(2015, 1, 1),
     )
-    new = Affiliation.objects.create(expert=expert, role="Chair", start_date=datetime.date(2015, 1, 2))
+    new = Affiliation.objects.create(
+        expert=expert, role="Chair", start_date=datetime.date(2015, 1, 2)
+    )
     assert list(Affiliation.objects.on_date(datetime.date(2012, 6, 1))) == [old]
     assert list(Affiliation.objects.on_date(datetime.date(2020, 6, 1))) == [new]
 

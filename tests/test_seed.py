@@ -226,7 +226,8 @@ def test_statement_lines_parse_like_the_build_script():
     # with a citation, and nothing else is in the body.
     body = roundup_body_lines()
     others = [
-        line for line in body
+        line
+        for line in body
         if not line.endswith(")") and not line.endswith(":") and line not in SECTION_TITLES
     ]
     assert others == []

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -53,7 +54,36 @@ class SpeakerCountryFilter(admin.SimpleListFilter):
 # Inlines ------------------------------------------------------------------------------
 
 
-class QuoteSpeakerInline(admin.TabularInline):
+class PositionedInlineFormSet(BaseInlineFormSet):
+    """Rows left at position 0 are numbered after the others, in the order shown.
+
+    Editors add speakers, citations, sections and entries in reading order; they should not
+    have to type 1, 2, 3 to satisfy the unique-position constraint.
+    """
+
+    def clean(self):
+        kept = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and (form.has_changed() or form.instance.pk)
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        taken = {form.cleaned_data.get("position") or 0 for form in kept}
+        next_position = max(taken, default=0) + 1
+        for form in kept:
+            if not form.cleaned_data.get("position"):
+                form.cleaned_data["position"] = form.instance.position = next_position
+                next_position += 1
+        super().clean()
+
+
+class PositionedInline(admin.TabularInline):
+    formset = PositionedInlineFormSet
+    extra = 1
+
+
+class QuoteSpeakerInline(PositionedInline):
     model = QuoteSpeaker
     extra = 1
     autocomplete_fields = ["expert", "affiliation"]
@@ -61,7 +91,7 @@ class QuoteSpeakerInline(admin.TabularInline):
     ordering = ["position"]
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(PositionedInline):
     model = Citation
     extra = 1
     autocomplete_fields = ["source"]
@@ -75,7 +105,7 @@ class ExpertNameInline(admin.TabularInline):
     fields = ["name", "language", "note"]
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(PositionedInline):
     model = Affiliation
     extra = 1
     autocomplete_fields = ["organization"]
@@ -90,14 +120,14 @@ class AffiliationInline(admin.TabularInline):
     ]
 
 
-class CollectionSectionInline(admin.TabularInline):
+class CollectionSectionInline(PositionedInline):
     model = CollectionSection
     extra = 1
     fields = ["position", "title", "title_zh", "slug"]
     show_change_link = True
 
 
-class CollectionEntryInline(admin.TabularInline):
+class CollectionEntryInline(PositionedInline):
     model = CollectionEntry
     extra = 1
     autocomplete_fields = ["quote"]

@@ -20,6 +20,8 @@ from commentary.models import (
     Topic,
 )
 
+from .browser import browser_page  # noqa: F401  (a fixture, used by browser tests)
+
 _counter = itertools.count(1)
 
 

@@ -290,3 +290,58 @@ def test_popup_response_is_json_for_the_opener(client, editor):
     )
     payload = response.content.decode().split('data-popup-response="')[1].split('"')[0]
     assert json.loads(payload.replace("&quot;", '"'))["obj"] == "Testing"
+
+
+def test_rows_left_at_position_zero_are_numbered_in_order(client, editor, make_expert):
+    experts = [make_expert(f"Speaker {n}") for n in range(3)]
+    data = {
+        "text": "Words",
+        "kind": "direct",
+        "language": "en",
+        "status": "draft",
+        "said_on": "",
+        "date_precision": "day",
+        "original": "",
+        "translator": "",
+        "context": "",
+        **management("speakers", total=3),
+        **management("citations"),
+    }
+    for n, expert in enumerate(experts):
+        data |= {
+            f"speakers-{n}-position": "0",
+            f"speakers-{n}-expert": str(expert.pk),
+            f"speakers-{n}-affiliation": "",
+        }
+    assert client.post("/admin/commentary/quote/add/", data).status_code == 302
+    speakers = Quote.objects.get().speakers.order_by("position")
+    assert [(s.position, s.expert.name) for s in speakers] == [
+        (1, "Speaker 0"),
+        (2, "Speaker 1"),
+        (3, "Speaker 2"),
+    ]
+
+
+def test_explicit_duplicate_positions_are_refused(client, editor, make_expert):
+    first, second = make_expert(), make_expert()
+    data = {
+        "text": "Words",
+        "kind": "direct",
+        "language": "en",
+        "status": "draft",
+        "said_on": "",
+        "date_precision": "day",
+        "original": "",
+        "translator": "",
+        "context": "",
+        **management("speakers", total=2),
+        **management("citations"),
+        "speakers-0-position": "2",
+        "speakers-0-expert": str(first.pk),
+        "speakers-0-affiliation": "",
+        "speakers-1-position": "2",
+        "speakers-1-expert": str(second.pk),
+        "speakers-1-affiliation": "",
+    }
+    response = client.post("/admin/commentary/quote/add/", data)
+    assert response.status_code == 200 and not Quote.objects.exists()

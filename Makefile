@@ -7,6 +7,8 @@ DEV_ENV := DJANGO_DEBUG=true
 # Production-like environment for `check --deploy`: a random key, debug off.
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=archive.example.org \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
+# Tests: no persistent connections, so live-server threads leave none behind.
+TEST_ENV := $(DEV_ENV) DJANGO_CONN_MAX_AGE=0
 PYTEST_ARGS ?=
 
 .PHONY: run test venv messages lint check-deploy test-sqlite test-postgres constraints clean
@@ -37,11 +39,11 @@ check-deploy: $(STAMP)
 
 test-sqlite: $(STAMP) messages
 	@echo "== pytest on SQLite =="
-	$(DEV_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) messages
 	@echo "== pytest on PostgreSQL (throwaway server) =="
-	$(DEV_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check-deploy test-sqlite test-postgres
 

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -69,3 +70,6 @@ def browser_page(live_server):
         yield page
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own context-local
+        # connection; close it here or it outlives the test database.
+        connections.close_all()

@@ -143,6 +143,24 @@ def management(prefix, total=0, initial=0):
     }
 
 
+def quote_form(speakers=0, citations=0, **fields):
+    """The statement add form's POST data, with empty speaker and citation formsets."""
+    return {
+        "text": "Words",
+        "kind": "direct",
+        "language": "en",
+        "status": "draft",
+        "said_on": "",
+        "date_precision": "day",
+        "original": "",
+        "translator": "",
+        "context": "",
+        **management("speakers", total=speakers),
+        **management("citations", total=citations),
+        **fields,
+    }
+
+
 def add_expert_in_popup(client, name, slug, role):
     data = {
         "name": name,
@@ -249,22 +267,14 @@ def test_editor_adds_joint_statement_with_new_experts_source_and_topic(client, e
 def test_quote_form_refuses_a_role_of_another_expert(client, editor, make_expert):
     speaker, other = make_expert(), make_expert()
     foreign_role = Affiliation.objects.create(expert=other, role="Not theirs")
-    data = {
-        "text": "Words",
-        "kind": "direct",
-        "language": "en",
-        "status": "draft",
-        "said_on": "",
-        "date_precision": "day",
-        "original": "",
-        "translator": "",
-        "context": "",
-        **management("speakers", total=1),
-        **management("citations"),
-        "speakers-0-position": "1",
-        "speakers-0-expert": str(speaker.pk),
-        "speakers-0-affiliation": str(foreign_role.pk),
-    }
+    data = quote_form(
+        speakers=1,
+        **{
+            "speakers-0-position": "1",
+            "speakers-0-expert": str(speaker.pk),
+            "speakers-0-affiliation": str(foreign_role.pk),
+        },
+    )
     response = client.post("/admin/commentary/quote/add/", data)
     assert response.status_code == 200
     assert "another expert" in response.content.decode()
@@ -294,19 +304,7 @@ def test_popup_response_is_json_for_the_opener(client, editor):
 
 def test_rows_left_at_position_zero_are_numbered_in_order(client, editor, make_expert):
     experts = [make_expert(f"Speaker {n}") for n in range(3)]
-    data = {
-        "text": "Words",
-        "kind": "direct",
-        "language": "en",
-        "status": "draft",
-        "said_on": "",
-        "date_precision": "day",
-        "original": "",
-        "translator": "",
-        "context": "",
-        **management("speakers", total=3),
-        **management("citations"),
-    }
+    data = quote_form(speakers=3)
     for n, expert in enumerate(experts):
         data |= {
             f"speakers-{n}-position": "0",
@@ -324,24 +322,16 @@ def test_rows_left_at_position_zero_are_numbered_in_order(client, editor, make_e
 
 def test_explicit_duplicate_positions_are_refused(client, editor, make_expert):
     first, second = make_expert(), make_expert()
-    data = {
-        "text": "Words",
-        "kind": "direct",
-        "language": "en",
-        "status": "draft",
-        "said_on": "",
-        "date_precision": "day",
-        "original": "",
-        "translator": "",
-        "context": "",
-        **management("speakers", total=2),
-        **management("citations"),
-        "speakers-0-position": "2",
-        "speakers-0-expert": str(first.pk),
-        "speakers-0-affiliation": "",
-        "speakers-1-position": "2",
-        "speakers-1-expert": str(second.pk),
-        "speakers-1-affiliation": "",
-    }
+    data = quote_form(
+        speakers=2,
+        **{
+            "speakers-0-position": "2",
+            "speakers-0-expert": str(first.pk),
+            "speakers-0-affiliation": "",
+            "speakers-1-position": "2",
+            "speakers-1-expert": str(second.pk),
+            "speakers-1-affiliation": "",
+        },
+    )
     response = client.post("/admin/commentary/quote/add/", data)
     assert response.status_code == 200 and not Quote.objects.exists()

@@ -335,3 +335,14 @@ def test_explicit_duplicate_positions_are_refused(client, editor, make_expert):
     )
     response = client.post("/admin/commentary/quote/add/", data)
     assert response.status_code == 200 and not Quote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "a\x00b"}, {"status__exact": "\x00"}, {"speaker_country": "\x00"}, {"\x00": "1"}],
+)
+def test_nul_bytes_in_admin_filters_are_a_bad_request(admin_client, make_quote, params):
+    make_quote()
+    response = admin_client.get(CHANGELIST, params)
+    assert response.status_code == 400
+    assert Quote.objects.count() == 1

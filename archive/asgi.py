@@ -4,6 +4,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from commentary.startup import require_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
+require_secret_key()
 application = get_asgi_application()

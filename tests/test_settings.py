@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +23,30 @@ def run_manage(*args, **env):
     )
 
 
-def test_refuses_to_start_without_secret_key_when_debug_is_off():
-    result = run_manage("check", DJANGO_DEBUG="false")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["shell", "-c", "import archive.wsgi"],
+        ["shell", "-c", "import archive.asgi"],
+        ["runserver", "--noreload", "127.0.0.1:8019"],
+    ],
+)
+def test_refuses_to_start_without_secret_key_when_debug_is_off(command):
+    result = run_manage(*command, DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="localhost")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_fails_without_secret_key():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_makemigrations_check_needs_no_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run", DJANGO_DEBUG="false")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_deploy_check_is_clean_under_production_environment():

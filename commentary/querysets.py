@@ -3,6 +3,14 @@
 from django.db import models
 from django.db.models import Prefetch, Q
 
+PUBLISHED = "published"  # Status.PUBLISHED in models.py
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        """The only rows public pages may show."""
+        return self.filter(status=PUBLISHED)
+
 
 class AffiliationQuerySet(models.QuerySet):
     def on_date(self, day):
@@ -12,14 +20,8 @@ class AffiliationQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=day),
         )
 
-    def current(self):
-        return self.filter(is_former=False, end_date__isnull=True)
 
-
-class QuoteQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status="published")
-
+class QuoteQuerySet(PublishedQuerySet):
     def by_country(self, *codes):
         return self.filter(speakers__expert__country__in=codes).distinct()
 
@@ -51,6 +53,5 @@ class QuoteQuerySet(models.QuerySet):
         )
 
 
-class CollectionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status="published")
+class CollectionQuerySet(PublishedQuerySet):
+    pass

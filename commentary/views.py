@@ -19,6 +19,7 @@ from .models import (
     Outlet,
     Quote,
     Source,
+    Status,
     Topic,
 )
 
@@ -53,7 +54,7 @@ def home(request):
 
 
 def collection_detail(request, slug):
-    entries = CollectionEntry.objects.filter(quote__status="published").prefetch_related(
+    entries = CollectionEntry.objects.filter(quote__status=Status.PUBLISHED).prefetch_related(
         Prefetch("quote", queryset=Quote.objects.for_list())
     )
     collection = get_object_or_404(
@@ -84,7 +85,7 @@ def quote_detail(request, pk):
         {
             "quote": quote,
             "original": quote.original
-            if quote.original_id and quote.original.status == "published"
+            if quote.original_id and quote.original.status == Status.PUBLISHED
             else None,
             "translations": quote.translations.published(),
             "collections": Collection.objects.published()
@@ -118,7 +119,7 @@ def _scoped_list(request, template, obj, quotes, **extra):
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code)
     quotes = Quote.objects.published().by_country(country.code)
-    experts = country.experts.filter(speaker_roles__quote__status="published").distinct()
+    experts = country.experts.filter(speaker_roles__quote__status=Status.PUBLISHED).distinct()
     return _scoped_list(request, "commentary/country_detail.html", country, quotes, experts=experts)
 
 

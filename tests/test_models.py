@@ -201,3 +201,10 @@ def test_published_excludes_drafts_review_and_withdrawn(make_quote):
     for status in ("draft", "review", "withdrawn"):
         make_quote(status=status)
     assert list(Quote.objects.published()) == [shown]
+
+
+def test_published_helper_uses_the_published_status():
+    from commentary.models import Status
+    from commentary.querysets import PUBLISHED
+
+    assert PUBLISHED == Status.PUBLISHED

@@ -36,9 +36,9 @@ def truncate(value, precision):
 def parse_partial_date(text):
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` into ``(date, precision)``.
 
-    Raises ``ValueError`` for anything else, including impossible dates.
+    Raises ``ValueError`` for anything else, including impossible dates and year 0.
     """
-    match = _PARTIAL_DATE.match(text.strip())
+    match = _PARTIAL_DATE.fullmatch(text.strip())
     if not match:
         raise ValueError(f"not a YYYY, YYYY-MM or YYYY-MM-DD date: {text!r}")
     year, month, day = match.groups()
@@ -47,6 +47,16 @@ def parse_partial_date(text):
     if month is not None:
         return datetime.date(int(year), int(month), 1), DatePrecision.MONTH
     return datetime.date(int(year), 1, 1), DatePrecision.YEAR
+
+
+def period_end(value, precision):
+    """The last day of the year, month or day that ``value`` stands for at ``precision``."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        following = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return value
 
 
 def format_partial_date(value, precision):

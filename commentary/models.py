@@ -11,7 +11,13 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DatePrecision, format_partial_date, truncate
-from .querysets import AffiliationQuerySet, CollectionQuerySet, QuoteQuerySet
+from .querysets import (
+    AffiliationQuerySet,
+    CollectionQuerySet,
+    CountryQuerySet,
+    ExpertQuerySet,
+    QuoteQuerySet,
+)
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
 
@@ -81,6 +87,8 @@ class Country(BilingualNameMixin, models.Model):
         blank=True,
         help_text=_("UN geoscheme region; blank for Antarctica."),
     )
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -188,6 +196,8 @@ class Expert(BilingualNameMixin, models.Model):
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
 
+    objects = ExpertQuerySet.as_manager()
+
     class Meta:
         ordering = ["sort_name", "name"]
         verbose_name = _("expert")
@@ -285,8 +295,30 @@ class Affiliation(models.Model):
         return f"{label} ({_('former')})" if self.is_former else label
 
     @property
+    def is_current(self):
+        return not self.is_former and self.end_date is None
+
+    @property
+    def period(self):
+        """ "2019–2024", "since 2019", "until 2024", or "" when undated (years only)."""
+        start = self.start_date and format_partial_date(self.start_date, DatePrecision.YEAR)
+        end = self.end_date and format_partial_date(self.end_date, DatePrecision.YEAR)
+        if start and end:
+            return f"{start}–{end}" if start != end else start
+        if start:
+            return _("since %(year)s") % {"year": start}
+        if end:
+            return _("until %(year)s") % {"year": end}
+        return ""
+
+    @property
+    def role_text(self):
+        """The role alone, in Chinese on the Chinese interface when there is one."""
+        return self.role_zh if prefers_chinese() and self.role_zh else self.role
+
+    @property
     def display_role(self):
-        role = self.role_zh if prefers_chinese() and self.role_zh else self.role
+        role = self.role_text
         org = self.organization.display_name if self.organization else ""
         if role and org and org in role:
             return role

@@ -1,15 +1,36 @@
-"""Named queries. Public code reads statements through ``Quote.objects.published()``."""
+"""Named queries. Public code reads statements through ``Quote.objects.published()``.
 
+Filters on many-valued relations (speakers, citations, topics, collection entries) are
+semi-joins (``pk__in`` a subquery), never joins: a statement matches once however many of
+its speakers or sources match, so counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is
+needed.
+"""
+
+from django.apps import apps
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 
 PUBLISHED = "published"  # Status.PUBLISHED in models.py
+
+
+def _model(name):
+    return apps.get_model("commentary", name)
 
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         """The only rows public pages may show."""
         return self.filter(status=PUBLISHED)
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_statement_counts(self):
+        """Countries whose experts speak in published statements, with both counts."""
+        published = Q(experts__speaker_roles__quote__status=PUBLISHED)
+        return self.annotate(
+            statement_count=Count("experts__speaker_roles__quote", filter=published, distinct=True),
+            expert_count=Count("experts", filter=published, distinct=True),
+        ).filter(statement_count__gt=0)
 
 
 class AffiliationQuerySet(models.QuerySet):
@@ -20,35 +41,187 @@ class AffiliationQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=day),
         )
 
+    def timeline(self):
+        """Current roles first, then former ones; each group newest first, undated last."""
+        return self.select_related("organization").order_by(
+            "is_former",
+            models.F("end_date").desc(nulls_first=True),
+            models.F("start_date").desc(nulls_last=True),
+            "position",
+            "pk",
+        )
+
+
+class ExpertQuerySet(models.QuerySet):
+    def public(self):
+        """Experts who speak in at least one published statement."""
+        speaks = _model("QuoteSpeaker").objects.filter(
+            expert=OuterRef("pk"), quote__status=PUBLISHED
+        )
+        return self.filter(Exists(speaks))
+
+    def with_statement_counts(self):
+        return self.annotate(
+            statement_count=Count("speaker_roles", filter=Q(speaker_roles__quote__status=PUBLISHED))
+        )
+
+    def co_speakers_of(self, expert):
+        """Who has spoken jointly with ``expert`` in published statements, most often first."""
+        shared = (
+            _model("QuoteSpeaker")
+            .objects.filter(expert=expert, quote__status=PUBLISHED)
+            .values("quote")
+        )
+        return (
+            self.filter(speaker_roles__quote__in=shared)
+            .exclude(pk=expert.pk)
+            .annotate(shared_count=Count("speaker_roles"))
+            .order_by("-shared_count", "sort_name", "pk")
+        )
+
+    def matching_name(self, text):
+        """Experts any of whose names (Latin, Chinese, other spellings) contain ``text``."""
+        names = _model("ExpertName").objects.filter(name__icontains=text).values("expert")
+        return self.filter(Q(name__icontains=text) | Q(name_zh__icontains=text) | Q(pk__in=names))
+
 
 class QuoteQuerySet(PublishedQuerySet):
+    def _speakers(self, *conditions, **lookups):
+        speakers = _model("QuoteSpeaker").objects.filter(*conditions, **lookups)
+        return self.filter(pk__in=speakers.values("quote"))
+
     def by_country(self, *codes):
-        return self.filter(speakers__expert__country__in=codes).distinct()
+        return self._speakers(expert__country__in=codes)
+
+    def by_region(self, region):
+        return self._speakers(expert__country__region=region)
+
+    def by_expert(self, expert):
+        return self._speakers(expert=expert)
+
+    def by_organization(self, organization):
+        """Statements made in a role at ``organization`` (or at a unit inside it)."""
+        return self._speakers(
+            Q(affiliation__organization=organization)
+            | Q(affiliation__organization__parent=organization)
+        )
+
+    def _cited(self, **lookups):
+        return self.filter(pk__in=_model("Citation").objects.filter(**lookups).values("quote"))
+
+    def by_outlet(self, outlet):
+        return self._cited(source__outlet=outlet)
+
+    def by_source(self, source):
+        return self._cited(source=source)
+
+    def by_source_kind(self, kind):
+        return self._cited(source__kind=kind)
+
+    def by_topic(self, topic):
+        through = _model("Quote").topics.through
+        return self.filter(pk__in=through.objects.filter(topic=topic).values("quote"))
+
+    def in_collection(self, collection):
+        entries = _model("CollectionEntry").objects.filter(section__collection=collection)
+        return self.filter(pk__in=entries.values("quote"))
+
+    def said_between(self, start=None, end=None):
+        """Said on a day inside [start, end]; both ends inclusive, either may be open."""
+        if start:
+            self = self.filter(said_on__gte=start)
+        if end:
+            self = self.filter(said_on__lte=end)
+        return self
+
+    def search(self, query):
+        """Statements matching every word of ``query``; a blank query matches everything.
+
+        Each word is looked for in the text and in the names of the speakers, their
+        organisations, and the outlets and titles of the sources. Rows get a ``search_rank``
+        (2 when the whole query appears in the text, 1 otherwise) for relevance order.
+        This is the simple version; the search issue replaces the inside of this method.
+        """
+        words = (query or "").split()
+        if not words:
+            return self
+        speakers = _model("QuoteSpeaker").objects
+        citations = _model("Citation").objects
+        names = _model("ExpertName").objects
+        for word in words:
+            self = self.filter(
+                Q(text__icontains=word)
+                | Q(
+                    pk__in=speakers.filter(
+                        Q(expert__name__icontains=word)
+                        | Q(expert__name_zh__icontains=word)
+                        | Q(expert__in=names.filter(name__icontains=word).values("expert"))
+                        | Q(affiliation__organization__name__icontains=word)
+                        | Q(affiliation__organization__name_zh__icontains=word)
+                        | Q(affiliation__organization__short_name__iexact=word)
+                    ).values("quote")
+                )
+                | Q(
+                    pk__in=citations.filter(
+                        Q(source__title__icontains=word)
+                        | Q(source__outlet__name__icontains=word)
+                        | Q(source__outlet__name_zh__icontains=word)
+                    ).values("quote")
+                )
+            )
+        return self.annotate(
+            search_rank=Case(
+                When(text__icontains=" ".join(words), then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+
+    def newest_first(self):
+        return self.order_by(models.F("said_on").desc(nulls_last=True), "-pk")
+
+    def oldest_first(self):
+        return self.order_by(models.F("said_on").asc(nulls_last=True), "pk")
+
+    def by_relevance(self):
+        """Best match first; needs ``search()`` to have run, else it is newest first."""
+        if "search_rank" not in self.query.annotations:
+            return self.newest_first()
+        return self.order_by("-search_rank", models.F("said_on").desc(nulls_last=True), "-pk")
 
     def with_speakers(self):
         """Speakers in order with their expert, country and role at the time: two queries."""
-        from .models import QuoteSpeaker
-
         return self.prefetch_related(
             Prefetch(
                 "speakers",
-                queryset=QuoteSpeaker.objects.select_related(
+                queryset=_model("QuoteSpeaker")
+                .objects.select_related(
                     "expert", "expert__country", "affiliation", "affiliation__organization"
-                ).order_by("position"),
+                )
+                .order_by("position"),
             )
         )
 
     def for_list(self):
-        """What a list of statement cards needs, in a fixed number of queries."""
-        from .models import Citation
+        """What a list of statement cards needs, in a fixed number of queries.
 
+        Links to the original and to translations only ever reach published statements:
+        an unpublished original prefetches as ``None``.
+        """
+        quotes = _model("Quote").objects
         return self.with_speakers().prefetch_related(
             "topics",
             Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("source", "source__outlet").order_by(
-                    "position"
-                ),
+                queryset=_model("Citation")
+                .objects.select_related("source", "source__outlet")
+                .order_by("position"),
+            ),
+            Prefetch("original", queryset=quotes.published().only("pk", "language")),
+            Prefetch(
+                "translations",
+                queryset=quotes.published().only("pk", "language", "original").order_by("pk"),
+                to_attr="published_translations",
             ),
         )
 

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from . import views
 
@@ -21,12 +21,16 @@ app_name = "commentary"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("quotes/", views.quote_list, name="quote-list"),
     path("quotes/<int:pk>/", views.quote_detail, name="quote-detail"),
+    path("experts/", views.expert_list, name="expert-list"),
     path("experts/<slug:slug>/", views.expert_detail, name="expert-detail"),
+    path("countries/", views.country_list, name="country-list"),
     path("countries/<country:code>/", views.country_detail, name="country-detail"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
+    re_path(r"^suggest/(?P<kind>experts|organizations|outlets)/$", views.suggest, name="suggest"),
 ]

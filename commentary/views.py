@@ -1,15 +1,21 @@
 """Public pages. Every statement is read through ``Quote.objects.published()``.
 
-These are the foundation's pages: collections read in order and a page for everything
-that has a URL. The filterable lists and facets come with the public-archive issue.
+Views are thin: the statement lists go through ``listing.statement_listing`` (filters,
+facets, pagination); the queries live in ``querysets.py``.
 """
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
+from . import cite
+from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
+from .listing import paginate, statement_listing
 from .models import (
+    Affiliation,
     Collection,
     CollectionEntry,
     CollectionSection,
@@ -18,34 +24,50 @@ from .models import (
     Organization,
     Outlet,
     Quote,
+    QuoteSpeaker,
     Source,
     Status,
     Topic,
 )
 
-PAGE_SIZE = 50
+LATEST_COUNT = 10
+RELATED_COUNT = 5
+CO_SPEAKER_COUNT = 10
+EXPERTS_PER_PAGE = 50
+COUNTRY_EXPERTS = 60
 
 
-def _quote_page(request, quotes):
-    """A page of statement cards; unknown or out-of-range pages give the last/first page."""
-    paginator = Paginator(quotes.for_list(), PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+def _listing_page(request, template, queryset, exclude=(), **context):
+    listing, status = statement_listing(request, queryset, exclude=exclude)
+    return TemplateResponse(request, template, {**context, **listing}, status=status)
 
 
+@require_safe
 def home(request):
-    collections = Collection.objects.published().annotate(
-        entry_count=Count("sections__entries", distinct=True)
-    )
     published = Quote.objects.published()
+    countries = Country.objects.with_statement_counts().order_by("-statement_count", "name")
     return TemplateResponse(
         request,
         "commentary/home.html",
         {
-            "collections": collections,
-            "latest": published.for_list()[:10],
+            "collections": Collection.objects.published().annotate(
+                entry_count=Count(
+                    "sections__entries",
+                    filter=Q(sections__entries__quote__status=Status.PUBLISHED),
+                )
+            ),
+            "latest": published.newest_first().for_list()[:LATEST_COUNT],
+            "countries": countries,
+            "topics": Topic.objects.annotate(
+                n=Count("quotes", filter=Q(quotes__status=Status.PUBLISHED))
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name"),
             "totals": {
                 "quotes": published.count(),
-                "experts": Expert.objects.filter(speaker_roles__quote__in=published)
+                "experts": Expert.objects.public().count(),
+                "countries": len(countries),
+                "sources": Source.objects.filter(citations__quote__in=published.values("pk"))
                 .distinct()
                 .count(),
             },
@@ -53,6 +75,184 @@ def home(request):
     )
 
 
+@require_safe
+def quote_list(request):
+    return _listing_page(
+        request,
+        "commentary/quote_list.html",
+        Quote.objects.published(),
+        results_heading=_("Results"),
+    )
+
+
+@require_safe
+def quote_detail(request, pk):
+    quote = get_object_or_404(Quote.objects.published().for_list(), pk=pk)
+    speakers = [speaker.expert_id for speaker in quote.speakers.all()]
+    return TemplateResponse(
+        request,
+        "commentary/quote_detail.html",
+        {
+            "quote": quote,
+            "collections": Collection.objects.published()
+            .filter(sections__entries__quote=quote)
+            .distinct(),
+            "related": Quote.objects.published()
+            .filter(pk__in=QuoteSpeaker.objects.filter(expert__in=speakers).values("quote"))
+            .exclude(pk=quote.pk)
+            .newest_first()
+            .for_list()[:RELATED_COUNT],
+            "citation_text": cite.plain_text(
+                quote, request.build_absolute_uri(quote.get_absolute_url())
+            ),
+        },
+    )
+
+
+@require_safe
+def expert_list(request):
+    filterset = ExpertListFilterSet(
+        request.GET,
+        queryset=Expert.objects.public().with_statement_counts().select_related("country"),
+        request=request,
+    )
+    if not filterset.is_valid():
+        return TemplateResponse(
+            request, "commentary/expert_list.html", {"filter": filterset}, status=400
+        )
+    return TemplateResponse(
+        request,
+        "commentary/expert_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs, EXPERTS_PER_PAGE),
+            "countries": Country.objects.filter(code__in=Expert.objects.public().values("country")),
+        },
+    )
+
+
+@require_safe
+def expert_detail(request, slug):
+    expert = get_object_or_404(
+        Expert.objects.select_related("country").prefetch_related(
+            "other_names",
+            Prefetch("affiliations", queryset=Affiliation.objects.timeline()),
+        ),
+        slug=slug,
+    )
+    return _listing_page(
+        request,
+        "commentary/expert_detail.html",
+        Quote.objects.published().by_expert(expert),
+        exclude=("expert",),
+        expert=expert,
+        co_speakers=Expert.objects.co_speakers_of(expert)[:CO_SPEAKER_COUNT],
+    )
+
+
+@require_safe
+def suggest(request, kind):
+    """Up to eight names for the filter fields' suggestion lists, as JSON."""
+    text = request.GET.get("q", "").strip()[:100]
+    if not text:
+        return JsonResponse({"results": []})
+    if kind == "experts":
+        rows = Expert.objects.public().matching_name(text)
+    elif kind == "organizations":
+        rows = Organization.objects.filter(
+            Q(name__icontains=text) | Q(name_zh__icontains=text) | Q(short_name__iexact=text)
+        )
+    else:
+        rows = Outlet.objects.filter(Q(name__icontains=text) | Q(name_zh__icontains=text))
+    return JsonResponse(
+        {
+            "results": [
+                {"value": row.slug, "label": row.display_name}
+                for row in rows.order_by("name")[:SUGGESTION_LIMIT]
+            ]
+        }
+    )
+
+
+@require_safe
+def country_list(request):
+    countries = Country.objects.with_statement_counts().order_by("region", "name")
+    return TemplateResponse(request, "commentary/country_list.html", {"countries": countries})
+
+
+@require_safe
+def country_detail(request, code):
+    country = get_object_or_404(Country, code=code)
+    return _listing_page(
+        request,
+        "commentary/country_detail.html",
+        Quote.objects.published().by_country(country.code),
+        exclude=("country", "region"),
+        object=country,
+        experts=Expert.objects.public()
+        .filter(country=country)
+        .with_statement_counts()
+        .order_by("-statement_count", "sort_name")[: COUNTRY_EXPERTS + 1],
+    )
+
+
+@require_safe
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    people = (
+        organization.affiliations.filter(expert__in=Expert.objects.public())
+        .select_related("expert")
+        .order_by("is_former", "expert__sort_name", "pk")
+    )
+    return _listing_page(
+        request,
+        "commentary/organization_detail.html",
+        Quote.objects.published().by_organization(organization),
+        exclude=("organization",),
+        object=organization,
+        people=people,
+        units=organization.children.order_by("name"),
+    )
+
+
+@require_safe
+def outlet_detail(request, slug):
+    outlet = get_object_or_404(Outlet.objects.select_related("country"), slug=slug)
+    return _listing_page(
+        request,
+        "commentary/outlet_detail.html",
+        Quote.objects.published().by_outlet(outlet),
+        exclude=("outlet",),
+        object=outlet,
+    )
+
+
+@require_safe
+def source_detail(request, pk):
+    source = get_object_or_404(Source.objects.select_related("outlet"), pk=pk)
+    return _listing_page(
+        request,
+        "commentary/source_detail.html",
+        Quote.objects.published().by_source(source),
+        exclude=("outlet", "source_kind"),
+        object=source,
+    )
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    return _listing_page(
+        request,
+        "commentary/topic_detail.html",
+        Quote.objects.published().by_topic(topic),
+        exclude=("topic",),
+        object=topic,
+        subtopics=topic.children.order_by("name"),
+    )
+
+
+@require_safe
 def collection_detail(request, slug):
     entries = CollectionEntry.objects.filter(quote__status=Status.PUBLISHED).prefetch_related(
         Prefetch("quote", queryset=Quote.objects.for_list())
@@ -73,82 +273,3 @@ def collection_detail(request, slug):
     return TemplateResponse(
         request, "commentary/collection_detail.html", {"collection": collection}
     )
-
-
-def quote_detail(request, pk):
-    quote = get_object_or_404(
-        Quote.objects.published().for_list().select_related("original"), pk=pk
-    )
-    return TemplateResponse(
-        request,
-        "commentary/quote_detail.html",
-        {
-            "quote": quote,
-            "original": quote.original
-            if quote.original_id and quote.original.status == Status.PUBLISHED
-            else None,
-            "translations": quote.translations.published(),
-            "collections": Collection.objects.published()
-            .filter(sections__entries__quote=quote)
-            .distinct(),
-        },
-    )
-
-
-def expert_detail(request, slug):
-    expert = get_object_or_404(
-        Expert.objects.select_related("country").prefetch_related(
-            "other_names", "affiliations__organization"
-        ),
-        slug=slug,
-    )
-    quotes = Quote.objects.published().filter(speakers__expert=expert)
-    return TemplateResponse(
-        request,
-        "commentary/expert_detail.html",
-        {"expert": expert, "page": _quote_page(request, quotes)},
-    )
-
-
-def _scoped_list(request, template, obj, quotes, **extra):
-    return TemplateResponse(
-        request, template, {"object": obj, "page": _quote_page(request, quotes), **extra}
-    )
-
-
-def country_detail(request, code):
-    country = get_object_or_404(Country, code=code)
-    quotes = Quote.objects.published().by_country(country.code)
-    experts = country.experts.filter(speaker_roles__quote__status=Status.PUBLISHED).distinct()
-    return _scoped_list(request, "commentary/country_detail.html", country, quotes, experts=experts)
-
-
-def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
-    quotes = (
-        Quote.objects.published()
-        .filter(speakers__affiliation__organization=organization)
-        .distinct()
-    )
-    people = organization.affiliations.select_related("expert").order_by("is_former", "expert")
-    return _scoped_list(
-        request, "commentary/organization_detail.html", organization, quotes, people=people
-    )
-
-
-def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet.objects.select_related("country"), slug=slug)
-    quotes = Quote.objects.published().filter(citations__source__outlet=outlet).distinct()
-    return _scoped_list(request, "commentary/outlet_detail.html", outlet, quotes)
-
-
-def source_detail(request, pk):
-    source = get_object_or_404(Source.objects.select_related("outlet"), pk=pk)
-    quotes = Quote.objects.published().filter(citations__source=source).distinct()
-    return _scoped_list(request, "commentary/source_detail.html", source, quotes)
-
-
-def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
-    quotes = Quote.objects.published().filter(topics=topic)
-    return _scoped_list(request, "commentary/topic_detail.html", topic, quotes)

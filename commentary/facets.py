@@ -1,0 +1,253 @@
+"""Facet counts beside the statement list, and the chips that show the active filters.
+
+Each facet counts the rows selected by every filter except its own (so choosing Russia
+still shows how many statements the other countries have) in one ``GROUP BY`` query:
+five queries for the five facets, whatever the number of rows or values. Every value is
+a link that adds (or, when already chosen, removes) that filter; the page number is
+dropped, since the result set changes.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from .dates import DatePrecision, format_partial_date
+from .models import Quote, QuoteSpeaker, Region, Source, prefers_chinese
+
+
+@dataclass
+class FacetValue:
+    label: str
+    count: int
+    url: str
+    selected: bool = False
+    value: str = ""
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list
+
+
+@dataclass
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+def query_url(params, **changes):
+    """``?query`` for ``params`` (a QueryDict) with ``changes`` applied and no page.
+
+    A change to ``None`` removes the parameter; a list sets repeated values.
+    """
+    params = params.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        if value is None or value == []:
+            params.pop(name, None)
+        elif isinstance(value, list):
+            params.setlist(name, value)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _localised(name, name_zh):
+    return name_zh if name_zh and prefers_chinese() else name
+
+
+def _rows(filterset, exclude):
+    """Statements selected by every valid filter but those in ``exclude``, as a subquery."""
+    return filterset.filtered(exclude=exclude).values("pk")
+
+
+def country_facet(filterset, params):
+    chosen = params.getlist("country")
+    chosen_upper = [code.upper() for code in chosen]
+    rows = (
+        QuoteSpeaker.objects.filter(
+            quote__in=_rows(filterset, {"country"}), expert__country__isnull=False
+        )
+        .values("expert__country", "expert__country__name", "expert__country__name_zh")
+        .annotate(n=Count("quote", distinct=True))
+        .order_by("-n", "expert__country__name")
+    )
+    values = []
+    for row in rows:
+        code = row["expert__country"]
+        selected = code in chosen_upper
+        toggled = [c for c in chosen if c.upper() != code] if selected else [*chosen, code]
+        values.append(
+            FacetValue(
+                label=_localised(row["expert__country__name"], row["expert__country__name_zh"]),
+                count=row["n"],
+                url=query_url(params, country=toggled),
+                selected=selected,
+                value=code,
+            )
+        )
+    return Facet("country", _("Speaker's country"), values)
+
+
+def _choice_facet(filterset, params, name, label, choices):
+    labels = dict(choices)
+    current = params.get(name)
+    rows = (
+        Quote.objects.filter(pk__in=_rows(filterset, {name}))
+        .values(name)
+        .annotate(n=Count("pk"))
+        .order_by("-n", name)
+    )
+    values = [
+        FacetValue(
+            label=capfirst(labels.get(row[name], row[name])),
+            count=row["n"],
+            url=query_url(params, **{name: None if row[name] == current else row[name]}),
+            selected=row[name] == current,
+            value=row[name],
+        )
+        for row in rows
+    ]
+    return Facet(name, label, values)
+
+
+def kind_facet(filterset, params):
+    return _choice_facet(filterset, params, "kind", _("Quote or paraphrase"), Quote.Kind.choices)
+
+
+def language_facet(filterset, params):
+    return _choice_facet(filterset, params, "language", _("Language"), Quote.Language.choices)
+
+
+def topic_facet(filterset, params):
+    through = Quote.topics.through
+    current = params.get("topic")
+    rows = (
+        through.objects.filter(quote__in=_rows(filterset, {"topic"}))
+        .values("topic__slug", "topic__name", "topic__name_zh")
+        .annotate(n=Count("quote"))
+        .order_by("-n", "topic__name")
+    )
+    values = [
+        FacetValue(
+            label=_localised(row["topic__name"], row["topic__name_zh"]),
+            count=row["n"],
+            url=query_url(
+                params, topic=None if row["topic__slug"] == current else row["topic__slug"]
+            ),
+            selected=row["topic__slug"] == current,
+            value=row["topic__slug"],
+        )
+        for row in rows
+    ]
+    return Facet("topic", _("Topic"), values)
+
+
+def date_facet(filterset, params):
+    """Years, newest first, each with its months (statements dated only to a year count
+    towards the year alone). A year or a month is chosen by setting both ends of the range.
+    """
+    rows = (
+        Quote.objects.filter(pk__in=_rows(filterset, {"date_from", "date_to"}))
+        .exclude(said_on=None)
+        .annotate(
+            year=ExtractYear("said_on"),
+            month=Case(
+                When(date_precision=DatePrecision.YEAR, then=Value(0)),
+                default=ExtractMonth("said_on"),
+                output_field=IntegerField(),
+            ),
+        )
+        .values("year", "month")
+        .annotate(n=Count("pk"))
+        .order_by("-year", "month")
+    )
+    current = (params.get("date_from"), params.get("date_to"))
+    years = {}
+    for row in rows:
+        year, month, count = row["year"], row["month"], row["n"]
+        if year not in years:
+            value = f"{year:04d}"
+            years[year] = FacetValue(
+                label=format_partial_date(datetime.date(year, 1, 1), DatePrecision.YEAR),
+                count=0,
+                url=_range_url(params, value, current),
+                selected=current == (value, value),
+            )
+        years[year].count += count
+        if month:
+            value = f"{year:04d}-{month:02d}"
+            years[year].children.append(
+                FacetValue(
+                    # Translators: PHP-style format of a month in a year list ("February", "2月").
+                    label=date_format(
+                        datetime.date(year, month, 1), pgettext("month in a year list", "F")
+                    ),
+                    count=count,
+                    url=_range_url(params, value, current),
+                    selected=current == (value, value),
+                )
+            )
+    return Facet("date", _("Date"), list(years.values()))
+
+
+def _range_url(params, value, current):
+    if current == (value, value):
+        return query_url(params, date_from=None, date_to=None)
+    return query_url(params, date_from=value, date_to=value)
+
+
+FACETS = {
+    "country": country_facet,
+    "kind": kind_facet,
+    "language": language_facet,
+    "topic": topic_facet,
+    "date_from": date_facet,
+}
+
+
+def statement_facets(filterset, params):
+    """The facets for a valid filterset, skipping those whose filter the page has removed."""
+    return [facet(filterset, params) for name, facet in FACETS.items() if name in filterset.filters]
+
+
+def active_filters(filterset, params):
+    """One chip per active filter value, each with a link that removes it."""
+    data = filterset.form.cleaned_data
+    chips = []
+
+    def add(label, value, **removal):
+        chips.append(ActiveFilter(str(label), str(value), query_url(params, **removal)))
+
+    if data.get("q"):
+        add(_("Words"), data["q"], q=None)
+    for country in data.get("country") or ():
+        remaining = [c for c in params.getlist("country") if c.upper() != country.code]
+        add(_("Country"), country.display_name, country=remaining)
+    labels = {
+        "region": dict(Region.choices),
+        "source_kind": dict(Source.Kind.choices),
+        "language": dict(Quote.Language.choices),
+        "kind": dict(Quote.Kind.choices),
+    }
+    for name in ("region", "language", "kind", "source_kind"):
+        if data.get(name):
+            add(filterset.filters[name].label, capfirst(labels[name][data[name]]), **{name: None})
+    for name in ("expert", "organization", "outlet", "topic", "collection"):
+        if data.get(name):
+            add(filterset.filters[name].label, data[name].display_name, **{name: None})
+    for name in ("date_from", "date_to"):
+        if data.get(name):
+            add(filterset.filters[name].label, format_partial_date(*data[name]), **{name: None})
+    return chips

@@ -1,0 +1,133 @@
+"""One filterable, faceted, paginated list of statements, shared by every page that has one.
+
+``/quotes/`` lists the whole archive; the expert, country, organisation, outlet, source,
+topic and collection pages list their own statements with the same filters, minus the
+one the page is about.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .facets import active_filters, query_url, statement_facets
+from .filters import PAGE_SIZES, QuoteFilterSet, Sort
+
+
+def paginate(request, queryset, per_page):
+    """The requested page; ``?page=last`` is the last one, anything else unknown is a 404."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page") or 1
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        return paginator.page(number)
+    except InvalidPage:
+        raise Http404("No such page") from None
+
+
+def statement_listing(request, queryset, exclude=()):
+    """Context for ``commentary/_listing.html`` and the status code to answer with.
+
+    Invalid filters answer 400 with the form and its errors, and no rows: never a 500,
+    never silently everything.
+    """
+    filterset = QuoteFilterSet(request.GET, queryset=queryset, request=request, exclude=exclude)
+    params = request.GET
+    context = {
+        "filter": filterset,
+        "page": None,
+        "facets": [],
+        "chips": [],
+        "clear_url": query_url(params, **dict.fromkeys(params, None)),
+    }
+    if not filterset.is_valid():
+        context["controls"] = form_controls(filterset, [], params)
+        return context, 400
+    facets = statement_facets(filterset, params)
+    context.update(
+        page=paginate(request, filterset.qs.for_list(), filterset.page_size),
+        facets=facets,
+        chips=active_filters(filterset, params),
+        controls=form_controls(filterset, facets, params),
+        sort_links=sort_links(filterset, params),
+    )
+    return context, 200
+
+
+def sort_links(filterset, params):
+    """(label, url, is_current) for each order that makes sense: relevance needs words."""
+    data = filterset.form.cleaned_data
+    current = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.NEWEST)
+    return [
+        (capfirst(label), query_url(params, sort=value), value == current)
+        for value, label in Sort.CHOICES
+        if value != Sort.RELEVANCE or data.get("q")
+    ]
+
+
+def form_controls(filterset, facets, params):
+    """The filter bar as plain data for a template loop (no widget rendering, see P13 in
+    the performance notes): one dict per field with its current value, options and errors.
+
+    The country and topic menus offer the values the facets found, plus any chosen ones,
+    so they stay short however many countries or topics the archive holds.
+    """
+    form = filterset.form
+    errors = form.errors if form.is_bound else {}
+    facet_values = {facet.name: facet.values for facet in facets}
+    controls = []
+    for name, bound in ((name, form[name]) for name in form.fields):
+        field = bound.field
+        control = {
+            "name": name,
+            "id": f"filter-{name}",
+            "label": bound.label,
+            "errors": errors.get(name, []),
+            "value": params.get(name, ""),
+            "type": "text",
+        }
+        if name == "q":
+            control["type"] = "search"
+        elif name in ("date_from", "date_to"):
+            control.update(type="date", placeholder=_("YYYY, YYYY-MM or YYYY-MM-DD"))
+        elif name in ("expert", "organization", "outlet"):
+            control.update(
+                type="suggest",
+                suggest_url=reverse("commentary:suggest", args=[f"{name}s"]),
+                suggestions=[
+                    (obj.display_name, query_url(params, **{name: obj.slug}))
+                    for obj in getattr(field, "suggestions", [])
+                ],
+            )
+        elif name == "country":
+            chosen = [code.upper() for code in params.getlist("country")]
+            options = [(v.value, v.label, v.selected) for v in facet_values.get("country", [])]
+            offered = {value for value, _label, _selected in options}
+            options += [(code, code, True) for code in chosen if code not in offered]
+            control.update(type="multiple", options=options)
+        elif name == "topic":
+            current = control["value"]
+            options = [(v.value, v.label, v.selected) for v in facet_values.get("topic", [])]
+            if current and current not in {value for value, _l, _s in options}:
+                options.append((current, current, True))
+            control.update(type="select", options=[("", _("any"), not current), *options])
+        elif name == "collection":
+            current = control["value"]
+            options = [(c.slug, c.display_name, c.slug == current) for c in field.queryset]
+            control.update(type="select", options=[("", _("any"), not current), *options])
+        elif hasattr(field, "choices"):
+            current = control["value"]
+            choices = [(str(v), str(label)) for v, label in field.choices if v != ""]
+            if name == "page_size":
+                current = current or str(PAGE_SIZES[0])
+            if name == "sort":
+                current = current or (Sort.RELEVANCE if params.get("q") else Sort.NEWEST)
+            blank = [] if name in ("sort", "page_size") else [("", _("any"), not current)]
+            control.update(
+                type="select",
+                options=blank + [(v, capfirst(label), v == current) for v, label in choices],
+            )
+        controls.append(control)
+    return controls

@@ -113,7 +113,10 @@ def quote_detail(request, pk):
 def expert_list(request):
     filterset = ExpertListFilterSet(
         request.GET,
-        queryset=Expert.objects.public().with_statement_counts().select_related("country"),
+        queryset=Expert.objects.public()
+        .with_statement_counts()
+        .select_related("country")
+        .order_by("sort_name", "pk"),
         request=request,
     )
     if not filterset.is_valid():

@@ -109,3 +109,49 @@ def make_topic(db):
         return Topic.objects.create(name=name, slug=unique("topic"))
 
     return make
+
+
+@pytest.fixture
+def rich_archive(make_quote, make_expert, make_source, make_collection, make_topic):
+    """Build ``add(n)``: n statements sharing one expert, country, outlet, topic, collection."""
+    from commentary.models import Country, ExpertName
+
+    country = Country.objects.create(code="RU", name="Russia", name_zh="俄罗斯", region="Europe")
+    expert = make_expert(country=country)
+    ExpertName.objects.create(expert=expert, name="Other spelling")
+    source = make_source()
+    topic = make_topic()
+    quotes = []
+
+    def add(n):
+        for _ in range(n):
+            partner = make_expert(country=country)
+            original = make_quote(speakers=[partner], sources=[source])
+            quote = make_quote(
+                speakers=[expert, partner], sources=[source, make_source()], original=original
+            )
+            quote.topics.add(topic)
+            quotes.append(quote)
+        return quotes
+
+    urls = {
+        "home": lambda: "/",
+        "list": lambda: "/quotes/",
+        "list-filtered": lambda: (
+            f"/quotes/?country=RU&expert={expert.slug}&topic={topic.slug}"
+            f"&outlet={source.outlet.slug}&q=Words&date_from=2026"
+        ),
+        "quote": lambda: quotes[0].get_absolute_url(),
+        "experts": lambda: "/experts/",
+        "expert": lambda: expert.get_absolute_url(),
+        "countries": lambda: "/countries/",
+        "country": lambda: country.get_absolute_url(),
+        "organization": lambda: (
+            quotes[0].speakers.first().affiliation.organization.get_absolute_url()
+        ),
+        "outlet": lambda: source.outlet.get_absolute_url(),
+        "source": lambda: source.get_absolute_url(),
+        "topic": lambda: topic.get_absolute_url(),
+        "collection": lambda: make_collection(quotes=quotes).get_absolute_url(),
+    }
+    return add, urls

@@ -143,3 +143,136 @@ def test_query_count_is_pinned_and_independent_of_rows(client, rich_archive, nam
     add(18)  # 20 statements with 2 speakers, 2 sources, a translation and a topic each
     many = queries_for(client, urls[name]())
     assert (few, many) == (PINNED_QUERIES[name], PINNED_QUERIES[name])
+
+
+# What each page shows.
+
+
+def test_card_links_sources_archive_and_broken_note(client, make_quote, make_source):
+    source = make_source(
+        title="Interview",
+        url="https://example.org/a",
+        archived_url="https://web.archive.org/x",
+        link_status="broken",
+    )
+    quote = make_quote(sources=[source])
+    html = client.get("/quotes/").content.decode()
+    assert '<a class="external" href="https://example.org/a" rel="noopener noreferrer">' in html
+    assert 'href="https://web.archive.org/x" rel="noopener noreferrer"' in html
+    assert "original link broken" in html
+    assert source.get_absolute_url() in html and quote.get_absolute_url() in html
+
+
+def test_card_links_translation_and_original_only_when_published(client, make_quote):
+    original = make_quote("Original words", language="en")
+    translation = make_quote("译文", language="zh-Hans", original=original)
+    make_quote("草稿译文", language="fr", original=original, status="draft")
+    html = client.get(original.get_absolute_url()).content.decode()
+    assert translation.get_absolute_url() in html and "French" not in html
+    html = client.get(translation.get_absolute_url()).content.decode()
+    assert "Translation of the English original" in html
+    draft_original = make_quote("Hidden original", status="draft")
+    orphan = make_quote("孤儿译文", original=draft_original)
+    html = client.get(orphan.get_absolute_url()).content.decode()
+    assert draft_original.get_absolute_url() not in html
+
+
+def test_statement_page_has_roles_collections_related_and_citation(
+    client, make_quote, make_expert, make_collection
+):
+    expert = make_expert("Pavel Podvig")
+    quote = make_quote("Main words", speakers=[expert], kind="partial")
+    other = make_quote("Earlier words", speakers=[expert])
+    collection = make_collection(quotes=[quote])
+    html = client.get(quote.get_absolute_url()).content.decode()
+    assert "Fellow" in html and "at the time" in html
+    assert "First appearance" in html
+    assert collection.get_absolute_url() in html
+    assert other.get_absolute_url() in html  # other statements by the same speaker
+    assert "This is a partial quote" in html
+    citation = html.split('id="citation-text"')[1].split("</textarea>")[0]
+    assert "Pavel Podvig (Fellow" in citation and "“Main words”" in citation
+    assert f"http://testserver{quote.get_absolute_url()}" in citation and "accessed" in citation
+
+
+def test_expert_page_timeline_names_and_co_speakers(client, make_quote, make_expert):
+    import datetime
+
+    from commentary.models import Affiliation, ExpertName, Organization
+
+    expert = make_expert("Pavel Podvig", name_zh="帕维尔·波德维格")
+    ExpertName.objects.create(expert=expert, name="Павел Подвиг", language="ru")
+    unidir = Organization.objects.create(name="UNIDIR", slug="unidir")
+    Affiliation.objects.create(
+        expert=expert, organization=unidir, role="Senior Researcher",
+        start_date=datetime.date(2014, 1, 1),
+    )
+    Affiliation.objects.create(
+        expert=expert, role="Researcher", organization=Organization.objects.create(
+            name="MIPT", slug="mipt"), start_date=datetime.date(1995, 1, 1),
+        end_date=datetime.date(2004, 1, 1),
+    )
+    partner = make_expert("Co Speaker")
+    make_quote(speakers=[expert, partner])
+    make_quote(speakers=[expert, partner])
+    html = client.get(expert.get_absolute_url()).content.decode()
+    assert "Павел Подвиг" in html and "帕维尔·波德维格" in html
+    assert html.index("Senior Researcher") < html.index("Researcher, <a")  # current first
+    assert "since 2014" in html and "1995–2004" in html
+    assert "Current" in html and "Former" in html
+    assert "Co Speaker" in html and "2 joint statements" in html
+
+
+def test_country_page_lists_experts_with_counts(client, make_quote, make_expert, country):
+    expert = make_expert("Dmitry Trenin", country=country)
+    make_quote(speakers=[expert])
+    make_quote(speakers=[make_expert("Draft Only", country=country)], status="draft")
+    html = client.get("/countries/RU/").content.decode()
+    assert "Dmitry Trenin" in html and "1 statement" in html
+    assert "Draft Only" not in html
+    assert "Russia" in client.get("/countries/").content.decode()
+
+
+def test_organization_page_people_then_and_now(client, make_quote, make_expert):
+    from commentary.models import Affiliation, Organization
+
+    org = Organization.objects.create(name="SIPRI", slug="sipri")
+    now, then = make_expert("Now Person"), make_expert("Then Person")
+    Affiliation.objects.create(expert=now, organization=org, role="Director")
+    Affiliation.objects.create(expert=then, organization=org, role="Fellow", is_former=True)
+    make_quote(speakers=[now])
+    make_quote(speakers=[then])
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert html.index("Now Person") < html.index("Then Person")
+    assert "current" in html and "former" in html
+
+
+def test_expert_list_finds_any_spelling(client, make_quote, make_expert):
+    from commentary.models import ExpertName
+
+    expert = make_expert("Pavel Podvig")
+    ExpertName.objects.create(expert=expert, name="Павел Подвиг")
+    make_quote(speakers=[expert])
+    make_quote(speakers=[make_expert("Someone Else")])
+    page = client.get("/experts/", {"name": "Подвиг"}).context["page"]
+    assert list(page.object_list) == [expert]
+    assert client.get("/experts/", {"country": "ZZ"}).status_code == 400
+
+
+def test_home_has_search_totals_and_browse(client, seeded):
+    html = client.get("/").content.decode()
+    assert 'action="/quotes/"' in html and 'name="q"' in html
+    assert "/countries/RU/" in html and "/collections/is-there-life-after-new-start/" in html
+    assert "Latest statements" in html
+
+
+def test_language_links_keep_path_and_filters(client, seeded):
+    html = client.get("/quotes/", {"country": "RU", "kind": "direct"}).content.decode()
+    assert 'href="/zh-hans/quotes/?country=RU&amp;kind=direct"' in html
+    html = client.get("/zh-hans/quotes/", {"country": "RU"}).content.decode()
+    assert 'href="/quotes/?country=RU"' in html and 'lang="zh-Hans"' in html
+
+
+def test_chinese_interface_shows_chinese_roles(client, seeded):
+    html = client.get("/zh-hans/experts/pavel-podvig/").content.decode()
+    assert "帕维尔·波德维格" in html and "联合国裁军研究所" in html

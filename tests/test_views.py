@@ -204,12 +204,16 @@ def test_expert_page_timeline_names_and_co_speakers(client, make_quote, make_exp
     ExpertName.objects.create(expert=expert, name="Павел Подвиг", language="ru")
     unidir = Organization.objects.create(name="UNIDIR", slug="unidir")
     Affiliation.objects.create(
-        expert=expert, organization=unidir, role="Senior Researcher",
+        expert=expert,
+        organization=unidir,
+        role="Senior Researcher",
         start_date=datetime.date(2014, 1, 1),
     )
     Affiliation.objects.create(
-        expert=expert, role="Researcher", organization=Organization.objects.create(
-            name="MIPT", slug="mipt"), start_date=datetime.date(1995, 1, 1),
+        expert=expert,
+        role="Researcher",
+        organization=Organization.objects.create(name="MIPT", slug="mipt"),
+        start_date=datetime.date(1995, 1, 1),
         end_date=datetime.date(2004, 1, 1),
     )
     partner = make_expert("Co Speaker")

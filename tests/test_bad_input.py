@@ -1,0 +1,140 @@
+"""Malformed input on every public URL: a form error (400) or a 404, never a 500, and
+never a change to the data."""
+
+from urllib.parse import quote as urlquote
+
+import pytest
+from django.urls import get_resolver
+
+from commentary.models import Quote
+
+pytestmark = pytest.mark.django_db
+
+LIST_PARAMETERS = [
+    "q",
+    "country",
+    "region",
+    "expert",
+    "organization",
+    "outlet",
+    "source_kind",
+    "topic",
+    "language",
+    "kind",
+    "date_from",
+    "date_to",
+    "collection",
+    "sort",
+    "page",
+    "page_size",
+    "name",
+]
+MALFORMED = {
+    "letters": "abc",
+    "zero": "0",
+    "negative": "-1",
+    "huge": "1" + "0" * 30,
+    "last": "last",
+    "float": "1.5",
+    "broken-utf8": "%ff%fe%c3",  # already percent-encoded: invalid UTF-8 bytes
+    "ten-kilobytes": "x" * 10_000,
+    "odd-unicode": "\u202e\u0301😀\ufeff中",
+    "sql": "' OR 1=1 --",
+    "markup": "<script>alert(1)</script>",
+}
+
+
+def encode(value):
+    return value if value.startswith("%") else urlquote(value, safe="")
+
+
+def public_urls(urls):
+    """Every named public URL: the test fails if a new one is not in the table."""
+    names = {
+        pattern.name
+        for pattern in get_resolver("commentary.urls").url_patterns
+        if getattr(pattern, "name", None)
+    }
+    assert names == set(urls), f"add {names - set(urls)} to the bad-input table"
+    return [urls[name]() for name in sorted(urls)]
+
+
+@pytest.fixture
+def urls(rich_archive):
+    add, by_name = rich_archive
+    add(3)
+    table = {
+        "home": by_name["home"],
+        "quote-list": by_name["list"],
+        "quote-detail": by_name["quote"],
+        "expert-list": by_name["experts"],
+        "expert-detail": by_name["expert"],
+        "country-list": by_name["countries"],
+        "country-detail": by_name["country"],
+        "organization-detail": by_name["organization"],
+        "outlet-detail": by_name["outlet"],
+        "source-detail": by_name["source"],
+        "topic-detail": by_name["topic"],
+        "collection-detail": by_name["collection"],
+        "suggest": lambda: "/suggest/experts/",
+    }
+    return public_urls(table)
+
+
+def snapshot():
+    return list(Quote.objects.order_by("pk").values_list("pk", "text", "status", "updated_at"))
+
+
+def fetch(client, url, query):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code in (200, 400, 404), (url, query[:80], response.status_code)
+    if response.status_code == 400 and response["Content-Type"].startswith("text/html"):
+        assert "could not be applied" in response.content.decode(), (url, query[:80])
+    return response
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED))
+def test_every_url_with_every_parameter_malformed(client, urls, kind):
+    before = snapshot()
+    value = encode(MALFORMED[kind])
+    query = "&".join(f"{name}={value}" for name in LIST_PARAMETERS)
+    for url in urls:
+        fetch(client, url, query)
+        fetch(client, url, f"{query}&{query}")  # every parameter repeated
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", LIST_PARAMETERS)
+def test_each_list_parameter_alone(client, urls, name):
+    before = snapshot()
+    for value in MALFORMED.values():
+        fetch(client, "/quotes/", f"{name}={encode(value)}")
+    fetch(client, "/quotes/", f"{name}=a&{name}=b&{name}=")
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("url", ["/", "/quotes/", "/experts/", "/suggest/experts/"])
+def test_nul_bytes_are_a_bad_request(client, url):
+    assert client.get(f"{url}?q=a%00b").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/quotes/%ff/",
+        "/experts/%ff%fe/",
+        "/countries/%00/",
+        "/countries/ZZ/",
+        "/countries/RUS/",
+        "/organizations/" + "x" * 5000 + "/",
+        "/sources/99999999999999999999999/",
+        "/topics/a%00b/",
+        "/collections/%E2%80%AE/",
+        "/quotes/-1/",
+        "/quotes/0/",
+        "/zh-hans/experts/nobody/",
+        "/suggest/people/",
+    ],
+)
+def test_malformed_paths_are_404(client, urls, path):
+    assert client.get(path).status_code == 404

@@ -11,7 +11,9 @@ DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=archive.example.org \
 TEST_ENV := $(DEV_ENV) DJANGO_CONN_MAX_AGE=0
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages lint check-deploy test-sqlite test-postgres constraints clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test venv messages checkers lint check-deploy test-sqlite test-postgres constraints clean
 
 venv: $(STAMP)
 
@@ -20,6 +22,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --constraint constraints.txt --editable ".[dev]"
 	touch $@
+
+# axe-core and the Nu HTML checker for the browser tests (pinned in package-lock.json).
+# Without npm the browser tests that need them skip (outside CI) with a message.
+checkers: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility and HTML checks will be skipped"; fi
 
 messages: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --verbosity=0
@@ -37,11 +48,11 @@ check-deploy: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-test-sqlite: $(STAMP) messages
+test-sqlite: $(STAMP) messages checkers
 	@echo "== pytest on SQLite =="
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) messages
+test-postgres: $(STAMP) messages checkers
 	@echo "== pytest on PostgreSQL (throwaway server) =="
 	$(TEST_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -53,4 +64,4 @@ constraints: $(STAMP)
 	  $(PY) -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

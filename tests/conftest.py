@@ -3,6 +3,7 @@ import itertools
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from commentary.models import (
     Affiliation,
@@ -23,6 +24,15 @@ from commentary.models import (
 from .browser import browser_page  # noqa: F401  (a fixture, used by browser tests)
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request made through the test client leaves its
+    language active in this thread, which would change the URLs that reverse() builds."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def unique(prefix):

@@ -25,10 +25,16 @@ def _speakers(quote):
     return pgettext("between joint speakers in a citation", "; ").join(names)
 
 
+QUOTATION_MARKS = '“"「『«„'
+
+
 def _words(quote):
+    text = " ".join(quote.text.split())
     if quote.kind == Quote.Kind.PARAPHRASE:
-        return _("paraphrased: %(text)s") % {"text": quote.text}
-    return _("“%(text)s”") % {"text": quote.text}
+        return _("paraphrased: %(text)s") % {"text": text}
+    if text[:1] in QUOTATION_MARKS:  # the text carries its own quotation marks
+        return text
+    return _("“%(text)s”") % {"text": text}
 
 
 def _source(citation):

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DatePrecision, format_partial_date, truncate
@@ -322,7 +322,7 @@ class Affiliation(models.Model):
         org = self.organization.display_name if self.organization else ""
         if role and org and org in role:
             return role
-        return ", ".join(p for p in (role, org) if p)
+        return pgettext("list separator", ", ").join(p for p in (role, org) if p)
 
 
 class Outlet(BilingualNameMixin, models.Model):

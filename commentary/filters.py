@@ -70,8 +70,9 @@ class PartialDateField(forms.CharField):
 class NamedObjectField(forms.CharField):
     """A slug or a name; cleans to one object of ``queryset`` or explains why not.
 
-    When the value names no one or several, ``suggestions`` holds up to eight candidates for
-    the page to offer as links (server-side suggestions: no JavaScript needed).
+    Tried in order: the slug; a whole name, any script, case-insensitive; a part of a name
+    that only one object has. When the value names no one or several, ``suggestions`` holds
+    up to eight candidates for the page to offer as links (no JavaScript needed).
     """
 
     def __init__(self, queryset, slug_field="slug", **kwargs):
@@ -102,9 +103,10 @@ class NamedObjectField(forms.CharField):
         if matches:
             self.suggestions = matches
             raise ValidationError(self.error_messages["ambiguous"], params={"value": value})
-        self.suggestions = list(
-            queryset.filter(self.name_filter(value, exact=False))[:SUGGESTION_LIMIT]
-        )
+        partial = list(queryset.filter(self.name_filter(value, exact=False))[:SUGGESTION_LIMIT])
+        if len(partial) == 1:  # "Podvig" when only one name contains it
+            return partial[0]
+        self.suggestions = partial
         raise ValidationError(self.error_messages["unknown"], params={"value": value})
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .facets import active_filters, query_url, statement_facets
 from .filters import PAGE_SIZES, QuoteFilterSet, Sort
+from .models import Country
 
 
 def paginate(request, queryset, per_page):
@@ -104,6 +105,11 @@ def form_controls(filterset, facets, params):
         elif name == "country":
             chosen = [code.upper() for code in params.getlist("country")]
             options = [(v.value, v.label, v.selected) for v in facet_values.get("country", [])]
+            if not facets:  # invalid filters: no counts, offer every country with statements
+                options = [
+                    (c.code, c.display_name, c.code in chosen)
+                    for c in Country.objects.with_statement_counts().order_by("name")
+                ]
             offered = {value for value, _label, _selected in options}
             options += [(code, code, True) for code in chosen if code not in offered]
             control.update(type="multiple", options=options)

@@ -84,8 +84,17 @@ class NamedObjectField(forms.CharField):
         super().__init__(**kwargs)
 
     def name_filter(self, text, exact):
-        """A Q matching objects by name; ``exact`` is a case-insensitive whole match."""
-        raise NotImplementedError
+        """Objects by name in either script; ``exact`` is a case-insensitive whole match."""
+        lookup = "iexact" if exact else "icontains"
+        return (
+            Q(**{f"name__{lookup}": text})
+            | Q(**{f"name_zh__{lookup}": text})
+            | self.other_names(text, lookup)
+        )
+
+    def other_names(self, text, lookup):
+        """Other names the model keeps (spellings, acronyms)."""
+        return Q(pk__in=[])
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -116,13 +125,9 @@ class ExpertField(NamedObjectField):
         "ambiguous": _("Several experts are called “%(value)s”; choose one."),
     }
 
-    def name_filter(self, text, exact):
-        lookup = "iexact" if exact else "icontains"
-        return (
-            Q(**{f"name__{lookup}": text})
-            | Q(**{f"name_zh__{lookup}": text})
-            | Q(pk__in=ExpertName.objects.filter(**{f"name__{lookup}": text}).values("expert"))
-        )
+    def other_names(self, text, lookup):
+        spellings = ExpertName.objects.filter(**{f"name__{lookup}": text})
+        return Q(pk__in=spellings.values("expert"))
 
 
 class OrganizationField(NamedObjectField):
@@ -131,13 +136,8 @@ class OrganizationField(NamedObjectField):
         "ambiguous": _("Several organisations are called “%(value)s”; choose one."),
     }
 
-    def name_filter(self, text, exact):
-        lookup = "iexact" if exact else "icontains"
-        return (
-            Q(**{f"name__{lookup}": text})
-            | Q(**{f"name_zh__{lookup}": text})
-            | Q(short_name__iexact=text)
-        )
+    def other_names(self, text, lookup):
+        return Q(short_name__iexact=text)
 
 
 class OutletField(NamedObjectField):
@@ -145,10 +145,6 @@ class OutletField(NamedObjectField):
         "unknown": _("No outlet in the archive is called “%(value)s”."),
         "ambiguous": _("Several outlets are called “%(value)s”; choose one."),
     }
-
-    def name_filter(self, text, exact):
-        lookup = "iexact" if exact else "icontains"
-        return Q(**{f"name__{lookup}": text}) | Q(**{f"name_zh__{lookup}": text})
 
 
 class SlugChoiceField(forms.ModelChoiceField):

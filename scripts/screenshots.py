@@ -9,6 +9,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import ARGS, CHROMIUM  # one list of Chromium flags
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
 PAGES = {
@@ -18,19 +21,10 @@ PAGES = {
     "expert": "/experts/pavel-podvig/",
     "collection": "/collections/is-there-life-after-new-start/",
 }
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 OUT.mkdir(parents=True, exist_ok=True)
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     for width in (390, 1280):
         page = browser.new_page(viewport={"width": width, "height": 900})
         for prefix in ("", "/zh-hans"):

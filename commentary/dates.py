@@ -4,6 +4,7 @@
 that precision ("February 2026" / "2026年2月"), never as 1 February.
 """
 
+import calendar
 import datetime
 import re
 
@@ -54,8 +55,7 @@ def period_end(value, precision):
     if precision == DatePrecision.YEAR:
         return value.replace(month=12, day=31)
     if precision == DatePrecision.MONTH:
-        following = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        return following - datetime.timedelta(days=1)
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
     return value
 
 

@@ -45,7 +45,7 @@ class ActiveFilter:
     remove_url: str
 
 
-def query_url(params, **changes):
+def query_url(params, /, **changes):
     """``?query`` for ``params`` (a QueryDict) with ``changes`` applied and no page.
 
     A change to ``None`` removes the parameter; a list sets repeated values.
@@ -72,9 +72,13 @@ def _rows(filterset, exclude):
     return filterset.filtered(exclude=exclude).values("pk")
 
 
+def chosen_countries(filterset):
+    """The valid, normalised codes of the ``country`` filter (the form strips and uppercases)."""
+    return [country.code for country in filterset.form.cleaned_data.get("country") or ()]
+
+
 def country_facet(filterset, params):
-    chosen = params.getlist("country")
-    chosen_upper = [code.upper() for code in chosen]
+    chosen = chosen_countries(filterset)
     rows = (
         QuoteSpeaker.objects.filter(
             quote__in=_rows(filterset, {"country"}), expert__country__isnull=False
@@ -86,8 +90,8 @@ def country_facet(filterset, params):
     values = []
     for row in rows:
         code = row["expert__country"]
-        selected = code in chosen_upper
-        toggled = [c for c in chosen if c.upper() != code] if selected else [*chosen, code]
+        selected = code in chosen
+        toggled = [c for c in chosen if c != code] if selected else [*chosen, code]
         values.append(
             FacetValue(
                 label=_localised(row["expert__country__name"], row["expert__country__name_zh"]),
@@ -233,7 +237,7 @@ def active_filters(filterset, params):
     if data.get("q"):
         add(_("Words"), data["q"], q=None)
     for country in data.get("country") or ():
-        remaining = [c for c in params.getlist("country") if c.upper() != country.code]
+        remaining = [c for c in chosen_countries(filterset) if c != country.code]
         add(_("Country"), country.display_name, country=remaining)
     labels = {
         "region": dict(Region.choices),

@@ -33,6 +33,7 @@ from .models import (
 PAGE_SIZES = (20, 50, 100)
 SUGGESTION_LIMIT = 8
 MAX_QUERY_LENGTH = 500
+MAX_QUERY_WORDS = 20
 
 
 class Sort:
@@ -215,6 +216,8 @@ class QuoteFilterForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start[0] > period_end(*end):
             self.add_error("date_to", _("The end date is before the start date."))
+        if len(set((data.get("q") or "").split())) > MAX_QUERY_WORDS:
+            self.add_error("q", _("Use at most %(limit)d words.") % {"limit": MAX_QUERY_WORDS})
         if data.get("sort") == Sort.RELEVANCE and not data.get("q"):
             data["sort"] = Sort.NEWEST  # nothing to rank by: newest first, no error
         return data
@@ -236,12 +239,12 @@ class QuoteFilterSet(django_filters.FilterSet):
     organization = OrganizationFilter(
         label=_("Organisation"),
         method="filter_organization",
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.public(),
     )
     outlet = OutletFilter(
         label=_("Outlet"),
         method="filter_outlet",
-        queryset=Outlet.objects.all(),
+        queryset=Outlet.objects.public(),
     )
     source_kind = django_filters.ChoiceFilter(
         label=_("Kind of source"), choices=Source.Kind.choices, method="filter_source_kind"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .facets import active_filters, query_url, statement_facets
+from .facets import active_filters, chosen_countries, query_url, statement_facets
 from .filters import PAGE_SIZES, QuoteFilterSet, Sort
 from .models import Country
 
@@ -41,7 +41,7 @@ def statement_listing(request, queryset, exclude=()):
         "page": None,
         "facets": [],
         "chips": [],
-        "clear_url": query_url(params, **dict.fromkeys(params, None)),
+        "clear_url": "?",
     }
     if not filterset.is_valid():
         context["controls"] = form_controls(filterset, [], params)
@@ -103,7 +103,11 @@ def form_controls(filterset, facets, params):
                 ],
             )
         elif name == "country":
-            chosen = [code.upper() for code in params.getlist("country")]
+            chosen = (
+                chosen_countries(filterset)
+                if filterset.is_valid()
+                else [c.strip().upper()[:2] for c in params.getlist("country") if c.strip()]
+            )
             options = [(v.value, v.label, v.selected) for v in facet_values.get("country", [])]
             if not facets:  # invalid filters: no counts, offer every country with statements
                 options = [

@@ -16,7 +16,10 @@ from .querysets import (
     CollectionQuerySet,
     CountryQuerySet,
     ExpertQuerySet,
+    OrganizationQuerySet,
+    OutletQuerySet,
     QuoteQuerySet,
+    SourceQuerySet,
 )
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
@@ -143,6 +146,8 @@ class Organization(BilingualNameMixin, models.Model):
     wikidata_id = models.CharField(
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -296,7 +301,9 @@ class Affiliation(models.Model):
 
     @property
     def is_current(self):
-        return not self.is_former and self.end_date is None
+        return not self.is_former and (
+            self.end_date is None or self.end_date >= timezone.localdate()
+        )
 
     @property
     def period(self):
@@ -352,6 +359,8 @@ class Outlet(BilingualNameMixin, models.Model):
         verbose_name=_("country"),
     )
     homepage = models.URLField(_("home page"), blank=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -424,6 +433,8 @@ class Source(PartialDateMixin, models.Model):
     )
     link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
     notes = models.TextField(_("editor's notes"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "pk"]
@@ -786,6 +797,13 @@ class CollectionSection(BilingualNameMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    # Element ids the page layout already uses; a section anchor must not repeat them.
+    RESERVED_ANCHORS = frozenset({"main", "site-q"})
+
+    def clean(self):
+        if self.slug in self.RESERVED_ANCHORS or self.slug.endswith("-heading"):
+            raise ValidationError({"slug": _("This anchor is used by the page itself.")})
 
 
 class CollectionEntry(models.Model):

@@ -6,6 +6,8 @@ its speakers or sources match, so counts stay plain ``COUNT(*)`` and no ``DISTIN
 needed.
 """
 
+import datetime
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
@@ -21,6 +23,43 @@ class PublishedQuerySet(models.QuerySet):
     def published(self):
         """The only rows public pages may show."""
         return self.filter(status=PUBLISHED)
+
+
+def _published_collections():
+    return _model("Collection").objects.published()
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations a public page can link to: where experts with published statements
+        hold or held a role (and the bodies those belong to), and compilers of published
+        collections."""
+        roles = _model("Affiliation").objects.filter(
+            expert__in=_model("Expert").objects.public().values("pk")
+        )
+        return self.filter(
+            Q(pk__in=roles.values("organization"))
+            | Q(pk__in=roles.values("organization__parent"))
+            | Q(pk__in=_published_collections().values("compiler"))
+        )
+
+
+class OutletQuerySet(models.QuerySet):
+    def public(self):
+        """Outlets of the sources public pages show."""
+        return self.filter(pk__in=_model("Source").objects.public().values("outlet"))
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources cited by a published statement or credited by a published collection."""
+        cited = _model("Citation").objects.filter(source=OuterRef("pk"), quote__status=PUBLISHED)
+        collections = _published_collections()
+        return self.filter(
+            Q(Exists(cited))
+            | Q(pk__in=collections.values("source"))
+            | Q(pk__in=collections.values("translation_source"))
+        )
 
 
 class CountryQuerySet(models.QuerySet):
@@ -127,11 +166,21 @@ class QuoteQuerySet(PublishedQuerySet):
         return self.filter(pk__in=entries.values("quote"))
 
     def said_between(self, start=None, end=None):
-        """Said on a day inside [start, end]; both ends inclusive, either may be open."""
+        """Statements whose whole date lies inside [start, end] (inclusive, either open).
+
+        A statement dated only "2026" is inside 2025–2026 but not inside January 2026; one
+        dated "February 2026" is inside 2026-02 but not inside 2026-02-01..2026-02-15. So
+        the facets' year and month counts and these filters agree.
+        """
         if start:
             self = self.filter(said_on__gte=start)
-        if end:
-            self = self.filter(said_on__lte=end)
+        if end and end < datetime.date.max:  # the last day of 9999 bounds nothing
+            following = end + datetime.timedelta(days=1)
+            self = self.filter(
+                Q(date_precision="day", said_on__lte=end)
+                | Q(date_precision="month", said_on__lt=following.replace(day=1))
+                | Q(date_precision="year", said_on__lt=following.replace(month=1, day=1))
+            )
         return self
 
     def search(self, query):

@@ -52,8 +52,9 @@ def home(request):
         {
             "collections": Collection.objects.published().annotate(
                 entry_count=Count(
-                    "sections__entries",
+                    "sections__entries__quote",
                     filter=Q(sections__entries__quote__status=Status.PUBLISHED),
+                    distinct=True,
                 )
             ),
             "latest": published.newest_first().for_list()[:LATEST_COUNT],
@@ -119,25 +120,22 @@ def expert_list(request):
         .order_by("sort_name", "pk"),
         request=request,
     )
+    context = {
+        "filter": filterset,
+        "countries": Country.objects.filter(code__in=Expert.objects.public().values("country")),
+    }
     if not filterset.is_valid():
-        return TemplateResponse(
-            request, "commentary/expert_list.html", {"filter": filterset}, status=400
-        )
-    return TemplateResponse(
-        request,
-        "commentary/expert_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, filterset.qs, EXPERTS_PER_PAGE),
-            "countries": Country.objects.filter(code__in=Expert.objects.public().values("country")),
-        },
-    )
+        return TemplateResponse(request, "commentary/expert_list.html", context, status=400)
+    context["page"] = paginate(request, filterset.qs, EXPERTS_PER_PAGE)
+    return TemplateResponse(request, "commentary/expert_list.html", context)
 
 
 @require_safe
 def expert_detail(request, slug):
     expert = get_object_or_404(
-        Expert.objects.select_related("country").prefetch_related(
+        Expert.objects.public()
+        .select_related("country")
+        .prefetch_related(
             "other_names",
             Prefetch("affiliations", queryset=Affiliation.objects.timeline()),
         ),
@@ -162,11 +160,11 @@ def suggest(request, kind):
     if kind == "experts":
         rows = Expert.objects.public().matching_name(text)
     elif kind == "organizations":
-        rows = Organization.objects.filter(
+        rows = Organization.objects.public().filter(
             Q(name__icontains=text) | Q(name_zh__icontains=text) | Q(short_name__iexact=text)
         )
     else:
-        rows = Outlet.objects.filter(Q(name__icontains=text) | Q(name_zh__icontains=text))
+        rows = Outlet.objects.public().filter(Q(name__icontains=text) | Q(name_zh__icontains=text))
     return JsonResponse(
         {
             "results": [
@@ -201,7 +199,9 @@ def country_detail(request, code):
 
 @require_safe
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    organization = get_object_or_404(
+        Organization.objects.public().select_related("parent"), slug=slug
+    )
     people = (
         organization.affiliations.filter(expert__in=Expert.objects.public())
         .select_related("expert")
@@ -220,7 +220,7 @@ def organization_detail(request, slug):
 
 @require_safe
 def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet.objects.select_related("country"), slug=slug)
+    outlet = get_object_or_404(Outlet.objects.public().select_related("country"), slug=slug)
     return _listing_page(
         request,
         "commentary/outlet_detail.html",
@@ -232,7 +232,7 @@ def outlet_detail(request, slug):
 
 @require_safe
 def source_detail(request, pk):
-    source = get_object_or_404(Source.objects.select_related("outlet"), pk=pk)
+    source = get_object_or_404(Source.objects.public().select_related("outlet"), pk=pk)
     return _listing_page(
         request,
         "commentary/source_detail.html",

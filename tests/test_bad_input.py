@@ -28,6 +28,8 @@ LIST_PARAMETERS = [
     "page",
     "page_size",
     "name",
+    "params",
+    "changes",
 ]
 MALFORMED = {
     "letters": "abc",
@@ -41,6 +43,9 @@ MALFORMED = {
     "odd-unicode": "\u202e\u0301😀\ufeff中",
     "sql": "' OR 1=1 --",
     "markup": "<script>alert(1)</script>",
+    "far-future": "9999-12",
+    "last-day": "9999-12-31",
+    "many-words": " ".join(f"w{n}" for n in range(200)),
 }
 
 

@@ -247,3 +247,41 @@ def test_suggestions_endpoint_offers_public_experts_only(client, make_quote, mak
         public.slug
     )
     assert client.get("/suggest/nothing/", {"q": "x"}).status_code == 404
+
+
+def test_dates_at_the_end_of_the_calendar(client, make_quote):
+    quote = make_quote()
+    assert shown(client, {"date_to": "9999-12"}) == {quote.pk}
+    assert shown(client, {"date_from": "2000", "date_to": "9999-12-31"}) == {quote.pk}
+
+
+def test_a_date_range_holds_only_statements_dated_inside_it(client, make_quote):
+    year_only = make_quote(said_on=datetime.date(2026, 1, 1), date_precision="year")
+    month_only = make_quote(said_on=datetime.date(2026, 2, 1), date_precision="month")
+    assert shown(client, {"date_from": "2026-01", "date_to": "2026-01"}) == set()
+    assert shown(client, {"date_from": "2026-02-01", "date_to": "2026-02-15"}) == set()
+    assert shown(client, {"date_from": "2026-02", "date_to": "2026-02"}) == {month_only.pk}
+    assert shown(client, {"date_from": "2026", "date_to": "2026"}) == {year_only.pk, month_only.pk}
+
+
+def test_too_many_words_is_a_form_error(client):
+    words = " ".join(f"word{n}" for n in range(21))
+    assert "Use at most 20 words." in errors(client, {"q": words})
+
+
+def test_country_codes_are_normalised_everywhere(client, make_quote, make_expert, countries):
+    make_quote(speakers=[make_expert(country=countries["RU"])])
+    response = client.get("/quotes/", {"country": " ru"})
+    russia = next(v for v in response.context["facets"][0].values if v.value == "RU")
+    assert russia.selected and russia.url == "?"
+    assert response.context["chips"][0].remove_url == "?"
+
+
+def test_name_fields_and_suggestions_ignore_draft_only_records(client, make_quote, make_source):
+    hidden = make_source(title="Hidden source")
+    quote = make_quote(sources=[hidden], status="draft")
+    organization = quote.speakers.get().affiliation.organization
+    assert client.get("/suggest/outlets/", {"q": hidden.outlet.name}).json() == {"results": []}
+    assert client.get("/suggest/organizations/", {"q": organization.name}).json() == {"results": []}
+    errors(client, {"outlet": hidden.outlet.slug})
+    errors(client, {"organization": organization.slug})

@@ -280,3 +280,47 @@ def test_language_links_keep_path_and_filters(client, seeded):
 def test_chinese_interface_shows_chinese_roles(client, seeded):
     html = client.get("/zh-hans/experts/pavel-podvig/").content.decode()
     assert "帕维尔·波德维格" in html and "联合国裁军研究所" in html
+
+
+def test_records_known_only_from_drafts_have_no_public_page(client, make_quote, make_source):
+    source = make_source()
+    quote = make_quote(sources=[source], status="draft")
+    speaker = quote.speakers.get()
+    for url in (
+        speaker.expert.get_absolute_url(),
+        speaker.affiliation.organization.get_absolute_url(),
+        source.outlet.get_absolute_url(),
+        source.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_role_ending_in_the_future_is_current(make_expert):
+    import datetime
+
+    from commentary.models import Affiliation
+
+    role = Affiliation(expert=make_expert(), end_date=datetime.date.today().replace(year=2999))
+    assert role.is_current
+    role.end_date = datetime.date(2000, 1, 1)
+    assert not role.is_current
+
+
+def test_section_anchor_may_not_repeat_page_ids(make_collection):
+    from django.core.exceptions import ValidationError
+
+    section = make_collection().sections.get()
+    for anchor in ("main", "site-q", "russia-heading"):
+        section.slug = anchor
+        with pytest.raises(ValidationError):
+            section.full_clean()
+
+
+def test_home_counts_a_statement_once_per_collection(client, make_quote, make_collection):
+    from commentary.models import CollectionEntry
+
+    quote = make_quote()
+    collection = make_collection(quotes=[quote], sections=2)
+    CollectionEntry.objects.create(section=collection.sections.last(), quote=quote, position=1)
+    shown = client.get("/").context["collections"]
+    assert [c.entry_count for c in shown] == [1]

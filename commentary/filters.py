@@ -12,7 +12,6 @@ when a name matches no one, or several, the form says so and offers suggestions.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,7 +20,6 @@ from .models import (
     Collection,
     Country,
     Expert,
-    ExpertName,
     Organization,
     Outlet,
     Quote,
@@ -84,19 +82,6 @@ class NamedObjectField(forms.CharField):
         self.limit = kwargs.pop("max_length", 200)
         super().__init__(**kwargs)
 
-    def name_filter(self, text, exact):
-        """Objects by name in either script; ``exact`` is a case-insensitive whole match."""
-        lookup = "iexact" if exact else "icontains"
-        return (
-            Q(**{f"name__{lookup}": text})
-            | Q(**{f"name_zh__{lookup}": text})
-            | self.other_names(text, lookup)
-        )
-
-    def other_names(self, text, lookup):
-        """Other names the model keeps (spellings, acronyms)."""
-        return Q(pk__in=[])
-
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
@@ -107,13 +92,13 @@ class NamedObjectField(forms.CharField):
         by_slug = queryset.filter(**{self.slug_field: value}).first()
         if by_slug:
             return by_slug
-        matches = list(queryset.filter(self.name_filter(value, exact=True))[:SUGGESTION_LIMIT])
+        matches = list(queryset.matching_name(value, exact=True)[:SUGGESTION_LIMIT])
         if len(matches) == 1:
             return matches[0]
         if matches:
             self.suggestions = matches
             raise ValidationError(self.error_messages["ambiguous"], params={"value": value})
-        partial = list(queryset.filter(self.name_filter(value, exact=False))[:SUGGESTION_LIMIT])
+        partial = list(queryset.matching_name(value)[:SUGGESTION_LIMIT])
         if len(partial) == 1:  # "Podvig" when only one name contains it
             return partial[0]
         self.suggestions = partial
@@ -126,19 +111,12 @@ class ExpertField(NamedObjectField):
         "ambiguous": _("Several experts are called “%(value)s”; choose one."),
     }
 
-    def other_names(self, text, lookup):
-        spellings = ExpertName.objects.filter(**{f"name__{lookup}": text})
-        return Q(pk__in=spellings.values("expert"))
-
 
 class OrganizationField(NamedObjectField):
     default_error_messages = {
         "unknown": _("No organisation in the archive is called “%(value)s”."),
         "ambiguous": _("Several organisations are called “%(value)s”; choose one."),
     }
-
-    def other_names(self, text, lookup):
-        return Q(short_name__iexact=text)
 
 
 class OutletField(NamedObjectField):

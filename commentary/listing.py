@@ -41,7 +41,6 @@ def statement_listing(request, queryset, exclude=()):
         "page": None,
         "facets": [],
         "chips": [],
-        "clear_url": "?",
     }
     if not filterset.is_valid():
         context["controls"] = form_controls(filterset, [], params)

@@ -25,11 +25,30 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(status=PUBLISHED)
 
 
+class NamedQuerySet(models.QuerySet):
+    """Finding records by name: ``name``, ``name_zh`` and any other names the model keeps."""
+
+    def matching_name(self, text, exact=False):
+        """Rows any of whose names contain ``text`` (``exact``: equal it), ignoring case."""
+        lookup = "iexact" if exact else "icontains"
+        return self.filter(
+            Q(**{f"name__{lookup}": text})
+            | Q(**{f"name_zh__{lookup}": text})
+            | self.other_names(text, lookup)
+        )
+
+    def other_names(self, text, lookup):
+        return Q(pk__in=[])
+
+
 def _published_collections():
     return _model("Collection").objects.published()
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(NamedQuerySet):
+    def other_names(self, text, lookup):
+        return Q(short_name__iexact=text)
+
     def public(self):
         """Organisations a public page can link to: where experts with published statements
         hold or held a role (and the bodies those belong to), and compilers of published
@@ -44,7 +63,7 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
 
-class OutletQuerySet(models.QuerySet):
+class OutletQuerySet(NamedQuerySet):
     def public(self):
         """Outlets of the sources public pages show."""
         return self.filter(pk__in=_model("Source").objects.public().values("outlet"))
@@ -91,7 +110,7 @@ class AffiliationQuerySet(models.QuerySet):
         )
 
 
-class ExpertQuerySet(models.QuerySet):
+class ExpertQuerySet(NamedQuerySet):
     def public(self):
         """Experts who speak in at least one published statement."""
         speaks = _model("QuoteSpeaker").objects.filter(
@@ -118,10 +137,9 @@ class ExpertQuerySet(models.QuerySet):
             .order_by("-shared_count", "sort_name", "pk")
         )
 
-    def matching_name(self, text):
-        """Experts any of whose names (Latin, Chinese, other spellings) contain ``text``."""
-        names = _model("ExpertName").objects.filter(name__icontains=text).values("expert")
-        return self.filter(Q(name__icontains=text) | Q(name_zh__icontains=text) | Q(pk__in=names))
+    def other_names(self, text, lookup):
+        spellings = _model("ExpertName").objects.filter(**{f"name__{lookup}": text})
+        return Q(pk__in=spellings.values("expert"))
 
 
 class QuoteQuerySet(PublishedQuerySet):

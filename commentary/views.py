@@ -33,6 +33,7 @@ from .models import (
 LATEST_COUNT = 10
 RELATED_COUNT = 5
 CO_SPEAKER_COUNT = 10
+SUGGESTED = {"experts": Expert, "organizations": Organization, "outlets": Outlet}
 EXPERTS_PER_PAGE = 50
 COUNTRY_EXPERTS = 60
 
@@ -157,14 +158,7 @@ def suggest(request, kind):
     text = request.GET.get("q", "").strip()[:100]
     if not text:
         return JsonResponse({"results": []})
-    if kind == "experts":
-        rows = Expert.objects.public().matching_name(text)
-    elif kind == "organizations":
-        rows = Organization.objects.public().filter(
-            Q(name__icontains=text) | Q(name_zh__icontains=text) | Q(short_name__iexact=text)
-        )
-    else:
-        rows = Outlet.objects.public().filter(Q(name__icontains=text) | Q(name_zh__icontains=text))
+    rows = SUGGESTED[kind].objects.public().matching_name(text)
     return JsonResponse(
         {
             "results": [

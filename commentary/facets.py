@@ -5,11 +5,16 @@ still shows how many statements the other countries have) in one ``GROUP BY`` qu
 five queries for the five facets, whatever the number of rows or values. Every value is
 a link that adds (or, when already chosen, removes) that filter; the page number is
 dropped, since the result set changes.
+
+A set of more than ``FACET_SAMPLE`` rows (the whole archive, a common word) is counted
+over its newest ``FACET_SAMPLE`` rows, the page says so, and the result is cached until
+the archive changes: exact counts over a million rows would cost seconds per request.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.formats import date_format
@@ -19,6 +24,11 @@ from django.utils.translation import pgettext
 
 from .dates import DatePrecision, format_partial_date
 from .models import Quote, QuoteSpeaker, Region, Source, prefers_chinese
+
+# Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
+FACET_SAMPLE = 10_000
+FACET_CACHE_SECONDS = 600
+VERSION_KEY = "facets:archive-version"
 
 
 @dataclass
@@ -68,8 +78,16 @@ def _localised(name, name_zh):
 
 
 def _rows(filterset, exclude):
-    """Statements selected by every valid filter but those in ``exclude``, as a subquery."""
-    return filterset.filtered(exclude=exclude).values("pk")
+    """Statements selected by every valid filter but those in ``exclude``: a subquery, or
+    in a sampled listing the ids of the newest ``FACET_SAMPLE`` of them (fetched once)."""
+    rows = filterset.filtered(exclude=exclude)
+    samples = getattr(filterset, "facet_samples", None)
+    if samples is None:
+        return rows.values("pk")
+    key = frozenset(exclude)
+    if key not in samples:
+        samples[key] = list(rows.newest_first().values_list("pk", flat=True)[:FACET_SAMPLE])
+    return samples[key]
 
 
 def chosen_countries(filterset):
@@ -221,9 +239,30 @@ FACETS = {
 }
 
 
-def statement_facets(filterset, params):
-    """The facets for a valid filterset, skipping those whose filter the page has removed."""
+def statement_facets(filterset, params, sample=False):
+    """The facets for a valid filterset, skipping those whose filter the page has removed.
+
+    With ``sample``, each facet counts only the newest ``FACET_SAMPLE`` rows it would
+    otherwise count, so a set of a million rows costs what one of ten thousand does.
+    """
+    filterset.facet_samples = {} if sample else None
     return [facet(filterset, params) for name, facet in FACETS.items() if name in filterset.filters]
+
+
+def cached_facets(key, compute):
+    """``compute()``, cached for ``FACET_CACHE_SECONDS`` under ``key`` and the archive's
+    version (which every change to the archive moves on, see ``archive_changed``)."""
+    version = cache.get_or_set(VERSION_KEY, 0)
+    return cache.get_or_set(f"facets:{version}:{key}", compute, FACET_CACHE_SECONDS)
+
+
+def archive_changed(sender, **kwargs):
+    """Signal receiver: any saved or deleted archive row makes cached facets stale."""
+    if sender._meta.app_label == "commentary":
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, 1)
 
 
 def active_filters(filterset, params):

@@ -5,34 +5,29 @@ topic and collection pages list their own statements with the same filters, minu
 one the page is about.
 """
 
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .facets import active_filters, chosen_countries, query_url, statement_facets
+from .facets import active_filters, cached_facets, chosen_countries, query_url, statement_facets
 from .filters import PAGE_SIZES, QuoteFilterSet, Sort
 from .models import Country
+from .pagination import COUNT_CAP, CappedPaginator, cursor_of, keyset_page, numbered_page
+from .search import highlight, parse_query
 
-
-def paginate(request, queryset, per_page):
-    """The requested page; ``?page=last`` is the last one, anything else unknown is a 404."""
-    paginator = Paginator(queryset, per_page)
-    number = request.GET.get("page") or 1
-    if number == "last":
-        number = paginator.num_pages
-    try:
-        return paginator.page(number)
-    except InvalidPage:
-        raise Http404("No such page") from None
+# Statement cards show at most about this many characters of a long text around a match.
+SNIPPET_WIDTH = 600
 
 
 def statement_listing(request, queryset, exclude=()):
     """Context for ``commentary/_listing.html`` and the status code to answer with.
 
     Invalid filters answer 400 with the form and its errors, and no rows: never a 500,
-    never silently everything.
+    never silently everything. Sets of more than ``COUNT_CAP`` rows get a bounded count,
+    sampled and cached facets, date order instead of relevance (ranking every match of a
+    common word costs seconds), and keyset links past the numbered pages.
     """
     filterset = QuoteFilterSet(request.GET, queryset=queryset, request=request, exclude=exclude)
     params = request.GET
@@ -45,15 +40,52 @@ def statement_listing(request, queryset, exclude=()):
     if not filterset.is_valid():
         context["controls"] = form_controls(filterset, [], params)
         return context, 400
-    facets = statement_facets(filterset, params)
+    data = filterset.form.cleaned_data
+    sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.NEWEST)
+    rows, per_page = filterset.qs, filterset.page_size
+    paginator = CappedPaginator(rows.for_list(), per_page)
+    many = paginator.more
+    if many and sort == Sort.RELEVANCE:
+        rows = rows.newest_first()
+        paginator = CappedPaginator(rows.for_list(), per_page)
+        context["relevance_dropped"] = True
+    newest = sort != Sort.OLDEST
+    if params.get("after"):
+        page = keyset_page(rows, params["after"], per_page, newest)
+    else:
+        page = numbered_page(paginator, params.get("page"))
+        if many and not page.has_next() and len(page):
+            page.next_cursor = cursor_of(page[len(page) - 1])
+    query = parse_query(data.get("q"))
+    if query.groups:
+        for quote in page:
+            quote.highlighted = highlight(quote.text, query, width=SNIPPET_WIDTH)
+
+    def facets():
+        return statement_facets(filterset, params, sample=many)
+
+    if many:
+        facets = cached_facets(_facet_key(request), facets)
+    else:
+        facets = facets()
     context.update(
-        page=paginate(request, filterset.qs.for_list(), filterset.page_size),
+        page=page,
+        many=many,
+        count_cap=number_format(COUNT_CAP, force_grouping=True),
         facets=facets,
         chips=active_filters(filterset, params),
         controls=form_controls(filterset, facets, params),
         sort_links=sort_links(filterset, params),
     )
     return context, 200
+
+
+def _facet_key(request):
+    """The listing's page and filters (not its page number, order or size) and language."""
+    params = request.GET.copy()
+    for name in ("page", "after", "sort", "page_size"):
+        params.pop(name, None)
+    return f"{get_language()}:{request.path}?{params.urlencode()}"
 
 
 def sort_links(filterset, params):

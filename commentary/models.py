@@ -558,6 +558,9 @@ class Quote(PartialDateMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    # The search index's documents (see search_index.py): filled on save, never edited.
+    search_text = models.TextField(_("indexed text"), blank=True, default="", editable=False)
+    search_names = models.TextField(_("indexed names"), blank=True, default="", editable=False)
 
     objects = QuoteQuerySet.as_manager()
 

@@ -10,7 +10,10 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from .fulltext import SearchRank
+from .search import SearchQuery, parse_query
 
 PUBLISHED = "published"  # Status.PUBLISHED in models.py
 
@@ -202,46 +205,23 @@ class QuoteQuerySet(PublishedQuerySet):
         return self
 
     def search(self, query):
-        """Statements matching every word of ``query``; a blank query matches everything.
+        """Statements matching ``query``: a search-box string or a ``search.SearchQuery``.
 
-        Each word is looked for in the text and in the names of the speakers, their
-        organisations, and the outlets and titles of the sources. Rows get a ``search_rank``
-        (2 when the whole query appears in the text, 1 otherwise) for relevance order.
-        This is the simple version; the search issue replaces the inside of this method.
+        Words must all match, "phrases" match as written, -words exclude, OR offers
+        alternatives; see ``search.py`` for how Chinese and English are matched. A blank
+        query matches everything; one with nothing searchable in it (only punctuation)
+        matches nothing. Matching rows get a ``search_rank`` for ``by_relevance()``.
         """
-        words = (query or "").split()
-        if not words:
+        if not isinstance(query, SearchQuery):
+            query = parse_query(query)
+        if not query:
+            return self if not query.text.strip() else self.none()
+        if query.excluded:
+            self = self.exclude(pk__fulltext=[query.excluded])
+        if not query.groups:
             return self
-        speakers = _model("QuoteSpeaker").objects
-        citations = _model("Citation").objects
-        names = _model("ExpertName").objects
-        for word in words:
-            self = self.filter(
-                Q(text__icontains=word)
-                | Q(
-                    pk__in=speakers.filter(
-                        Q(expert__name__icontains=word)
-                        | Q(expert__name_zh__icontains=word)
-                        | Q(expert__in=names.filter(name__icontains=word).values("expert"))
-                        | Q(affiliation__organization__name__icontains=word)
-                        | Q(affiliation__organization__name_zh__icontains=word)
-                        | Q(affiliation__organization__short_name__iexact=word)
-                    ).values("quote")
-                )
-                | Q(
-                    pk__in=citations.filter(
-                        Q(source__title__icontains=word)
-                        | Q(source__outlet__name__icontains=word)
-                        | Q(source__outlet__name_zh__icontains=word)
-                    ).values("quote")
-                )
-            )
-        return self.annotate(
-            search_rank=Case(
-                When(text__icontains=" ".join(words), then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+        return self.filter(pk__fulltext=query.groups).annotate(
+            search_rank=SearchRank(query.groups)
         )
 
     def newest_first(self):

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 
 from . import cite
 from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
-from .listing import paginate, statement_listing
+from .listing import statement_listing
+from .pagination import paginate
 from .models import (
     Affiliation,
     Collection,

@@ -1,0 +1,124 @@
+"""The two full-text engines behind ``Quote.objects.search()``.
+
+PostgreSQL: a stored, generated ``tsvector`` column over the two document columns (the
+statement's text weighted A, the names weighted B, both with the ``simple`` configuration,
+since ``search.document()`` has already folded, stemmed and segmented them) and a GIN
+index on it. Queries are ``to_tsquery`` phrase queries built by ``search.to_tsquery``.
+
+SQLite: an external-content FTS5 table over the same two columns (``unicode61``
+tokenizer: the documents are already space-separated tokens), kept in step by three
+triggers. Queries are built by ``search.to_fts5``.
+
+Both are created by migration 0003 on their own database only. A later migration that
+makes SQLite rebuild ``commentary_quote`` drops the triggers with the old table and must
+run ``create_engine_index`` again (a test checks that the triggers exist).
+"""
+
+from django.db import NotSupportedError
+from django.db.models import F, FloatField, Func, Lookup
+
+from . import search
+
+POSTGRESQL_INDEX = [
+    """ALTER TABLE commentary_quote ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple'::regconfig, search_text), 'A')
+        || setweight(to_tsvector('simple'::regconfig, search_names), 'B')) STORED""",
+    "CREATE INDEX commentary_quote_search_idx ON commentary_quote USING gin (search_vector)",
+]
+
+_FTS_ROW = "rowid, search_text, search_names"
+SQLITE_INDEX = [
+    """CREATE VIRTUAL TABLE commentary_quote_fts USING fts5(
+        search_text, search_names, content='commentary_quote', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    f"""CREATE TRIGGER commentary_quote_fts_insert AFTER INSERT ON commentary_quote BEGIN
+        INSERT INTO commentary_quote_fts({_FTS_ROW})
+        VALUES (new.id, new.search_text, new.search_names); END""",
+    f"""CREATE TRIGGER commentary_quote_fts_delete AFTER DELETE ON commentary_quote BEGIN
+        INSERT INTO commentary_quote_fts(commentary_quote_fts, {_FTS_ROW})
+        VALUES ('delete', old.id, old.search_text, old.search_names); END""",
+    f"""CREATE TRIGGER commentary_quote_fts_update
+        AFTER UPDATE OF search_text, search_names ON commentary_quote BEGIN
+        INSERT INTO commentary_quote_fts(commentary_quote_fts, {_FTS_ROW})
+        VALUES ('delete', old.id, old.search_text, old.search_names);
+        INSERT INTO commentary_quote_fts({_FTS_ROW})
+        VALUES (new.id, new.search_text, new.search_names); END""",
+    "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES ('rebuild')",
+]
+SQLITE_TRIGGERS = (
+    "commentary_quote_fts_insert",
+    "commentary_quote_fts_delete",
+    "commentary_quote_fts_update",
+)
+
+
+def create_engine_index(schema_editor):
+    """The index for the database at hand (a migration step; other engines get none)."""
+    statements = {"postgresql": POSTGRESQL_INDEX, "sqlite": SQLITE_INDEX}
+    for sql in statements.get(schema_editor.connection.vendor, ()):
+        schema_editor.execute(sql)
+
+
+def drop_engine_index(schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE commentary_quote DROP COLUMN search_vector")
+    elif vendor == "sqlite":
+        for trigger in SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER {trigger}")
+        schema_editor.execute("DROP TABLE commentary_quote_fts")
+
+
+def _alias(compiler, col):
+    return compiler.quote_name_unless_alias(col.alias)
+
+
+class FullTextMatch(Lookup):
+    """``Quote.objects.filter(pk__fulltext=groups)``: rows the full-text index matches.
+
+    ``groups`` are ``search.Term`` alternatives (see ``search.parse_query``). Registered
+    on ``Quote``'s primary key only, so it can't be applied to anything else.
+    """
+
+    lookup_name = "fulltext"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            column = f"{_alias(compiler, self.lhs)}.search_vector"
+            return f"{column} @@ to_tsquery('simple', %s)", [search.to_tsquery(self.rhs)]
+        if connection.vendor == "sqlite":
+            sql = (
+                f"{lhs} IN (SELECT rowid FROM commentary_quote_fts "
+                "WHERE commentary_quote_fts MATCH %s)"
+            )
+            return sql, [*params, search.to_fts5(self.rhs)]
+        raise NotSupportedError("Full-text search needs PostgreSQL or SQLite.")
+
+
+class SearchRank(Func):
+    """How well a statement matches ``groups``: higher is better; words in the statement
+    itself weigh more than in its speakers' names or its sources."""
+
+    output_field = FloatField()
+
+    def __init__(self, groups):
+        super().__init__(F("pk"))
+        self.groups = groups
+
+    def as_sql(self, compiler, connection, **extra):
+        col = self.source_expressions[0]
+        pk, params = compiler.compile(col)
+        if connection.vendor == "postgresql":
+            column = f"{_alias(compiler, col)}.search_vector"
+            return f"ts_rank_cd({column}, to_tsquery('simple', %s))", [
+                search.to_tsquery(self.groups)
+            ]
+        if connection.vendor == "sqlite":
+            sql = (
+                "(SELECT -bm25(commentary_quote_fts, 4.0, 1.0) FROM commentary_quote_fts "
+                f"WHERE commentary_quote_fts MATCH %s AND rowid = {pk})"
+            )
+            return sql, [search.to_fts5(self.groups), *params]
+        raise NotSupportedError("Full-text search needs PostgreSQL or SQLite.")

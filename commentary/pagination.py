@@ -1,0 +1,122 @@
+"""Paging through statement lists that may hold a million rows.
+
+- **A bounded count.** ``CappedPaginator`` counts at most ``COUNT_CAP`` + 1 rows
+  (``SELECT COUNT(*) FROM (… LIMIT 10001)``), so a common search term costs the same as a
+  rare one; the page then says "10,000+ statements".
+- **Numbered pages** cover the first ``COUNT_CAP`` rows (OFFSET stays small).
+- **Beyond them, keyset links** ("Older statements"): ``?after=<date>.<id>`` continues
+  after a row in date order, at the cost of an index range scan whatever the depth.
+  A row without a date is written ``-.<id>``; undated statements come last.
+"""
+
+import datetime
+
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator over at most the first ``COUNT_CAP`` rows; ``more`` says if there are more."""
+
+    @cached_property
+    def count(self):
+        return min(self.capped_count, COUNT_CAP)
+
+    @cached_property
+    def capped_count(self):
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @property
+    def more(self):
+        return self.capped_count > COUNT_CAP
+
+
+def paginate(request, queryset, per_page):
+    """The ``?page=`` of an ordinary list (a few thousand rows at most)."""
+    return numbered_page(Paginator(queryset, per_page), request.GET.get("page"))
+
+
+def numbered_page(paginator, number):
+    """The requested page; ``"last"`` is the last one, anything else unknown is a 404."""
+    number = number or 1
+    if number == "last":
+        number = paginator.num_pages
+    try:
+        return paginator.page(number)
+    except InvalidPage:
+        raise Http404("No such page") from None
+
+
+def parse_cursor(text):
+    """``(date or None, id)`` from ``2026-02-05.123`` or ``-.123``; 404 when malformed."""
+    day, _dot, pk = (text or "").partition(".")
+    try:
+        pk = int(pk)
+        day = None if day == "-" else datetime.date.fromisoformat(day)
+    except (ValueError, OverflowError):
+        raise Http404("No such page") from None
+    if not 0 < pk < 2**63:
+        raise Http404("No such page")
+    return day, pk
+
+
+def cursor_of(quote):
+    day = quote.said_on.isoformat() if quote.said_on else "-"
+    return f"{day}.{quote.pk}"
+
+
+def rows_after(queryset, cursor, newest=True):
+    """(rows with a date after ``cursor``, rows without one after it), in list order.
+
+    Two querysets, so each is an index range scan: the redundant ``said_on`` bound is what
+    lets the database start at the cursor instead of filtering every earlier row.
+    """
+    day, pk = cursor
+    undated = queryset.filter(said_on=None)
+    if day is None:
+        return queryset.none(), undated.filter(pk__lt=pk) if newest else undated.filter(pk__gt=pk)
+    if newest:
+        dated = queryset.filter(said_on__lte=day).filter(Q(said_on__lt=day) | Q(pk__lt=pk))
+    else:
+        dated = queryset.filter(said_on__gte=day).filter(Q(said_on__gt=day) | Q(pk__gt=pk))
+    return dated, undated
+
+
+class KeysetPage(Page):
+    """A page that continues after a cursor: no number, no total, a link to the next one."""
+
+    def __init__(self, rows, per_page, paginator):
+        super().__init__(rows[:per_page], 0, paginator)
+        self.has_more = len(rows) > per_page
+        self.next_cursor = cursor_of(rows[per_page - 1]) if self.has_more else None
+
+    def has_next(self):
+        return self.has_more
+
+    def has_previous(self):
+        return True
+
+    def has_other_pages(self):
+        return True
+
+    def start_index(self):
+        return 0
+
+    def end_index(self):
+        return 0
+
+
+def keyset_page(queryset, cursor, per_page, newest=True):
+    """The ``per_page`` rows after ``cursor`` (one more is fetched to know if there are more)."""
+    ordered = queryset.newest_first() if newest else queryset.oldest_first()
+    dated, undated = rows_after(ordered, parse_cursor(cursor), newest)
+    ids = list(dated.values_list("pk", flat=True)[: per_page + 1])
+    if len(ids) <= per_page:
+        ids += undated.values_list("pk", flat=True)[: per_page + 1 - len(ids)]
+    rows = {quote.pk: quote for quote in queryset.model.objects.filter(pk__in=ids).for_list()}
+    paginator = CappedPaginator(queryset, per_page)
+    return KeysetPage([rows[pk] for pk in ids], per_page, paginator)

@@ -1,0 +1,195 @@
+"""The search index: two document columns on each statement, kept in step with the data.
+
+``Quote.search_text`` holds the statement's own words, ``Quote.search_names`` the names
+its search should also find: every name of every speaker (Latin, Chinese, other
+spellings), the organisation of the role they spoke in (name, Chinese name, acronym),
+and the outlet and title of every source citing it. Both are built by
+``search.document()``.
+
+The engines that index these columns (a ``tsvector`` with GIN on PostgreSQL, FTS5 on
+SQLite) are in ``fulltext.py``.
+
+Every save or delete that changes what a statement's document contains refreshes the
+documents of the statements concerned (signal receivers below, connected in
+``apps.py``); raw saves from ``loaddata`` too, since each object refreshes the
+statements it touches whatever order the fixture has. Bulk loads that bypass signals
+(``generate_archive``) write the documents themselves, and ``rebuild_search_index``
+recomputes everything.
+"""
+
+from collections import defaultdict
+
+from django.apps import apps as installed_apps
+from django.db import connection
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from . import search
+from .models import (
+    Affiliation,
+    Citation,
+    Expert,
+    ExpertName,
+    Organization,
+    Outlet,
+    Quote,
+    QuoteSpeaker,
+    Source,
+)
+
+CHUNK = 2000
+
+
+def names_by_quote(quote_ids, apps=installed_apps):
+    """{quote id: [names its search finds]} for ``quote_ids``, in three queries.
+
+    ``apps`` is a registry of models: the installed ones, or a migration's.
+    """
+    QuoteSpeaker, ExpertName, Citation = (
+        apps.get_model("commentary", name) for name in ("QuoteSpeaker", "ExpertName", "Citation")
+    )
+    names = defaultdict(list)
+    speakers = QuoteSpeaker.objects.filter(quote__in=quote_ids).values_list(
+        "quote",
+        "expert",
+        "expert__name",
+        "expert__name_zh",
+        "affiliation__organization__name",
+        "affiliation__organization__name_zh",
+        "affiliation__organization__short_name",
+    )
+    experts = defaultdict(list)
+    for quote, expert, *spellings in speakers:
+        names[quote].extend(spellings)
+        experts[expert].append(quote)
+    for expert, name in ExpertName.objects.filter(expert__in=list(experts)).values_list(
+        "expert", "name"
+    ):
+        for quote in experts[expert]:
+            names[quote].append(name)
+    citations = Citation.objects.filter(quote__in=quote_ids).values_list(
+        "quote", "source__title", "source__outlet__name", "source__outlet__name_zh"
+    )
+    for quote, *spellings in citations:
+        names[quote].extend(spellings)
+    return names
+
+
+def refresh(quote_ids, apps=installed_apps):
+    """Recompute the documents of the statements ``quote_ids`` (an iterable of ids)."""
+    Quote = apps.get_model("commentary", "Quote")
+    quote_ids = sorted(set(quote_ids))
+    for offset in range(0, len(quote_ids), CHUNK):
+        chunk = quote_ids[offset : offset + CHUNK]
+        names = names_by_quote(chunk, apps)
+        quotes = list(Quote.objects.filter(pk__in=chunk).only("pk", "text"))
+        for quote in quotes:
+            quote.search_text = search.document(quote.text)
+            quote.search_names = search.document(*sorted(set(filter(None, names[quote.pk]))))
+        Quote.objects.bulk_update(quotes, ["search_text", "search_names"], batch_size=500)
+
+
+def rebuild(progress=None, apps=installed_apps):
+    """Recompute every statement's documents (then ``optimise()``)."""
+    Quote = apps.get_model("commentary", "Quote")
+    ids = list(Quote.objects.order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), CHUNK * 10):
+        refresh(ids[offset : offset + CHUNK * 10], apps)
+        if progress:
+            progress(min(offset + CHUNK * 10, len(ids)), len(ids))
+    return len(ids)
+
+
+def optimise(using=None):
+    """Let the engine re-read and tidy its index after a bulk change."""
+    with (using or connection).cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES('rebuild')")
+            cursor.execute(
+                "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES('optimize')"
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE commentary_quote")
+
+
+# Keeping documents in step -------------------------------------------------------------
+
+# Fields whose change alters some statement's names document.
+WATCHED = {
+    Expert: ("name", "name_zh"),
+    Organization: ("name", "name_zh", "short_name"),
+    Outlet: ("name", "name_zh"),
+    Source: ("title", "outlet_id"),
+    Affiliation: ("organization_id",),
+}
+
+
+def quotes_of(instance):
+    """Ids of the statements whose names document mentions ``instance``."""
+    if isinstance(instance, Expert):
+        speakers = QuoteSpeaker.objects.filter(expert=instance)
+    elif isinstance(instance, Organization):
+        speakers = QuoteSpeaker.objects.filter(affiliation__organization=instance)
+    elif isinstance(instance, Affiliation):
+        speakers = QuoteSpeaker.objects.filter(affiliation=instance)
+    elif isinstance(instance, Outlet):
+        return Citation.objects.filter(source__outlet=instance).values_list("quote", flat=True)
+    elif isinstance(instance, Source):
+        return Citation.objects.filter(source=instance).values_list("quote", flat=True)
+    else:
+        raise TypeError(instance)
+    return speakers.values_list("quote", flat=True)
+
+
+def _remember_watched(sender, instance, raw=False, **kwargs):
+    """Before saving: note whether a watched field changes (always, for a new row)."""
+    fields = WATCHED[sender]
+    before = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
+    instance._search_changed = before is None or any(
+        before[name] != getattr(instance, name) for name in fields
+    )
+
+
+def _refresh_watched(sender, instance, created=False, raw=False, **kwargs):
+    if getattr(instance, "_search_changed", True):
+        refresh(quotes_of(instance))
+
+
+def _remember_dependents(sender, instance, **kwargs):
+    """Before deleting: the statements whose documents will lose this object."""
+    instance._search_dependents = list(quotes_of(instance))
+
+
+def _refresh_dependents(sender, instance, **kwargs):
+    refresh(getattr(instance, "_search_dependents", ()))
+
+
+def _refresh_quote(sender, instance, raw=False, **kwargs):
+    refresh([instance.pk])
+
+
+def _refresh_linked_quote(sender, instance, **kwargs):
+    """A speaker or citation row changed: its statement's names changed."""
+    refresh([instance.quote_id])
+
+
+def _refresh_expert_quotes(sender, instance, **kwargs):
+    """An other spelling of an expert was added, changed or removed."""
+    refresh(
+        QuoteSpeaker.objects.filter(expert_id=instance.expert_id).values_list("quote", flat=True)
+    )
+
+
+def connect():
+    uid = "commentary.search_index"
+    post_save.connect(_refresh_quote, sender=Quote, dispatch_uid=f"{uid}.quote")
+    for model in (QuoteSpeaker, Citation):
+        post_save.connect(_refresh_linked_quote, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(_refresh_linked_quote, sender=model, dispatch_uid=f"{uid}.delete")
+    post_save.connect(_refresh_expert_quotes, sender=ExpertName, dispatch_uid=f"{uid}.name")
+    post_delete.connect(_refresh_expert_quotes, sender=ExpertName, dispatch_uid=f"{uid}.name-")
+    for model in WATCHED:
+        pre_save.connect(_remember_watched, sender=model, dispatch_uid=f"{uid}.pre")
+        post_save.connect(_refresh_watched, sender=model, dispatch_uid=f"{uid}.post")
+    # Deleting a role leaves its statements' speakers without it (SET_NULL, no signals).
+    pre_delete.connect(_remember_dependents, sender=Affiliation, dispatch_uid=f"{uid}.del")
+    post_delete.connect(_refresh_dependents, sender=Affiliation, dispatch_uid=f"{uid}.del")

@@ -27,22 +27,24 @@ POSTGRESQL_INDEX = [
 ]
 
 _FTS_ROW = "rowid, search_text, search_names"
+# The f-strings below only paste constants and Django's own column references; the query
+# itself always travels as a parameter.
 SQLITE_INDEX = [
     """CREATE VIRTUAL TABLE commentary_quote_fts USING fts5(
         search_text, search_names, content='commentary_quote', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0')""",
     f"""CREATE TRIGGER commentary_quote_fts_insert AFTER INSERT ON commentary_quote BEGIN
         INSERT INTO commentary_quote_fts({_FTS_ROW})
-        VALUES (new.id, new.search_text, new.search_names); END""",
+        VALUES (new.id, new.search_text, new.search_names); END""",  # noqa: S608
     f"""CREATE TRIGGER commentary_quote_fts_delete AFTER DELETE ON commentary_quote BEGIN
         INSERT INTO commentary_quote_fts(commentary_quote_fts, {_FTS_ROW})
-        VALUES ('delete', old.id, old.search_text, old.search_names); END""",
+        VALUES ('delete', old.id, old.search_text, old.search_names); END""",  # noqa: S608
     f"""CREATE TRIGGER commentary_quote_fts_update
         AFTER UPDATE OF search_text, search_names ON commentary_quote BEGIN
         INSERT INTO commentary_quote_fts(commentary_quote_fts, {_FTS_ROW})
         VALUES ('delete', old.id, old.search_text, old.search_names);
         INSERT INTO commentary_quote_fts({_FTS_ROW})
-        VALUES (new.id, new.search_text, new.search_names); END""",
+        VALUES (new.id, new.search_text, new.search_names); END""",  # noqa: S608
     "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES ('rebuild')",
 ]
 SQLITE_TRIGGERS = (
@@ -90,7 +92,7 @@ class FullTextMatch(Lookup):
             return f"{column} @@ to_tsquery('simple', %s)", [search.to_tsquery(self.rhs)]
         if connection.vendor == "sqlite":
             sql = (
-                f"{lhs} IN (SELECT rowid FROM commentary_quote_fts "
+                f"{lhs} IN (SELECT rowid FROM commentary_quote_fts "  # noqa: S608
                 "WHERE commentary_quote_fts MATCH %s)"
             )
             return sql, [*params, search.to_fts5(self.rhs)]
@@ -117,7 +119,7 @@ class SearchRank(Func):
             ]
         if connection.vendor == "sqlite":
             sql = (
-                "(SELECT -bm25(commentary_quote_fts, 4.0, 1.0) FROM commentary_quote_fts "
+                "(SELECT -bm25(commentary_quote_fts, 4.0, 1.0) FROM commentary_quote_fts "  # noqa: S608
                 f"WHERE commentary_quote_fts MATCH %s AND rowid = {pk})"
             )
             return sql, [search.to_fts5(self.groups), *params]

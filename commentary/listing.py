@@ -64,10 +64,7 @@ def statement_listing(request, queryset, exclude=()):
     def facets():
         return statement_facets(filterset, params, sample=many)
 
-    if many:
-        facets = cached_facets(_facet_key(request), facets)
-    else:
-        facets = facets()
+    facets = cached_facets(_facet_key(request), facets) if many else facets()
     context.update(
         page=page,
         many=many,

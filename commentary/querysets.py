@@ -220,9 +220,7 @@ class QuoteQuerySet(PublishedQuerySet):
             self = self.exclude(pk__fulltext=[query.excluded])
         if not query.groups:
             return self
-        return self.filter(pk__fulltext=query.groups).annotate(
-            search_rank=SearchRank(query.groups)
-        )
+        return self.filter(pk__fulltext=query.groups).annotate(search_rank=SearchRank(query.groups))
 
     def newest_first(self):
         return self.order_by(models.F("said_on").desc(nulls_last=True), "-pk")

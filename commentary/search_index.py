@@ -101,13 +101,14 @@ def rebuild(progress=None, apps=installed_apps):
 
 def optimise(using=None):
     """Let the engine re-read and tidy its index after a bulk change."""
-    with (using or connection).cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES('rebuild')")
-            cursor.execute(
-                "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES('optimize')"
-            )
-        elif connection.vendor == "postgresql":
+    using = using or connection
+    with using.cursor() as cursor:
+        if using.vendor == "sqlite":
+            for command in ("rebuild", "optimize"):
+                cursor.execute(
+                    "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES (%s)", [command]
+                )
+        elif using.vendor == "postgresql":
             cursor.execute("ANALYZE commentary_quote")
 
 

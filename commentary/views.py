@@ -14,7 +14,6 @@ from django.views.decorators.http import require_safe
 from . import cite
 from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
 from .listing import statement_listing
-from .pagination import paginate
 from .models import (
     Affiliation,
     Collection,
@@ -30,6 +29,7 @@ from .models import (
     Status,
     Topic,
 )
+from .pagination import paginate
 
 LATEST_COUNT = 10
 RELATED_COUNT = 5

@@ -19,11 +19,14 @@ from django.db.models import F, FloatField, Func, Lookup
 
 from . import search
 
+POSTGRESQL_GIN_INDEX = (
+    "CREATE INDEX commentary_quote_search_idx ON commentary_quote USING gin (search_vector)"
+)
 POSTGRESQL_INDEX = [
     """ALTER TABLE commentary_quote ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, search_text), 'A')
         || setweight(to_tsvector('simple'::regconfig, search_names), 'B')) STORED""",
-    "CREATE INDEX commentary_quote_search_idx ON commentary_quote USING gin (search_vector)",
+    POSTGRESQL_GIN_INDEX,
 ]
 
 _FTS_ROW = "rowid, search_text, search_names"

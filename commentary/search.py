@@ -88,15 +88,29 @@ def segment(text):
     return tokens, tails
 
 
-def document(*texts):
-    """The indexed form of ``texts``: space-separated tokens, then the run-final characters."""
+def segment_all(*texts):
+    """``segment()`` of several texts, as one (tokens, tails) pair."""
     tokens, tails = [], []
     for text in texts:
         if text:
             main, last = segment(text)
             tokens.extend(main)
             tails.extend(last)
-    return " ".join(tokens + sorted(set(tails)))
+    return tokens, tails
+
+
+def join_segments(segments):
+    """A document from (tokens, tails) pairs: all tokens in order, then the tails once each."""
+    tokens, tails = [], set()
+    for main, last in segments:
+        tokens.extend(main)
+        tails.update(last)
+    return " ".join(tokens + sorted(tails))
+
+
+def document(*texts):
+    """The indexed form of ``texts``: space-separated tokens, then the run-final characters."""
+    return join_segments([segment_all(*texts)])
 
 
 # The query language --------------------------------------------------------------------

@@ -2,6 +2,7 @@ import datetime
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -33,6 +34,12 @@ def english():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached facets belong to one test's data."""
+    cache.clear()
 
 
 def unique(prefix):

@@ -8,8 +8,12 @@ class CommentaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import fulltext, search_index
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import facets, fulltext, search_index
         from .models import Quote
 
         Quote._meta.pk.register_lookup(fulltext.FullTextMatch)
         search_index.connect()
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(facets.archive_changed, dispatch_uid="commentary.facets")

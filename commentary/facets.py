@@ -253,7 +253,21 @@ def cached_facets(key, compute):
     """``compute()``, cached for ``FACET_CACHE_SECONDS`` under ``key`` and the archive's
     version (which every change to the archive moves on, see ``archive_changed``)."""
     version = cache.get_or_set(VERSION_KEY, 0)
-    return cache.get_or_set(f"facets:{version}:{key}", compute, FACET_CACHE_SECONDS)
+    return cache.get_or_set(
+        f"facets:{version}:{key}", lambda: _as_text(compute()), FACET_CACHE_SECONDS
+    )
+
+
+def _as_text(facets):
+    """Facets with their lazy labels turned into text (in the active language), so they
+    can be stored in a cache."""
+    for facet in facets:
+        facet.label = str(facet.label)
+        for value in facet.values:
+            value.label = str(value.label)
+            for child in value.children:
+                child.label = str(child.label)
+    return facets
 
 
 def archive_changed(sender, **kwargs):

@@ -284,3 +284,67 @@ def test_generator_is_deterministic_and_realistic(db):
     assert Quote.objects.exclude(status="published").exists()
     assert Expert.objects.filter(other_names__isnull=False).exists()
     assert Organization.objects.exists()
+
+
+# Lists bigger than the count cap ---------------------------------------------------------
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """Caps of 5 rows, so a handful of statements behaves like a million."""
+    from commentary import facets, listing, pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    monkeypatch.setattr(facets, "FACET_SAMPLE", 5)
+
+
+def test_big_lists_say_more_than_and_continue_by_keyset(client, make_quote, small_cap):
+    import datetime
+
+    quotes = [
+        make_quote(f"Treaty words {n}.", said_on=datetime.date(2026, 1, 1 + n % 3))
+        for n in range(9)
+    ]
+    quotes += [make_quote("Treaty, undated.", said_on=None) for _ in range(3)]
+    expected = [q.pk for q in Quote.objects.filter(pk__in=[q.pk for q in quotes]).newest_first()]
+    html = client.get("/quotes/?q=treaty").content.decode()
+    assert "More than 5 statements" in html
+    assert "shown newest first" in html  # too many to rank by relevance
+    assert "Counts among the newest 5 statements" in html
+    seen, url = [], "/quotes/?q=treaty"
+    for _ in range(10):  # numbered pages, then "Older statements" links to the end
+        response = client.get(url + "&page_size=20" if "after" not in url else url)
+        page = response.context["page"]
+        seen += [quote.pk for quote in page]
+        cursor = getattr(page, "next_cursor", None)
+        if not cursor:
+            break
+        url = f"/quotes/?q=treaty&after={cursor}"
+    assert seen == expected
+    assert client.get("/quotes/?after=2026-13-01.5").status_code == 404
+    assert client.get("/quotes/?after=junk").status_code == 404
+
+
+def test_cached_facets_are_dropped_when_the_archive_changes(client, make_quote, small_cap):
+    for _ in range(7):
+        make_quote("Common words.", language="en")
+
+    def languages():
+        response = client.get("/quotes/")
+        assert response.context["many"]
+        facet = next(f for f in response.context["facets"] if f.name == "language")
+        return {value.value for value in facet.values}
+
+    assert languages() == {"en"}
+    assert languages() == {"en"}  # from the cache
+    make_quote("自然语言", language="zh-Hans")
+    assert languages() == {"en", "zh-Hans"}
+
+
+def test_search_results_are_highlighted_and_escaped_on_the_page(client, make_quote):
+    make_quote('<img src=x onerror="alert(1)"> 军备竞赛 </mark><script>alert(2)</script>')
+    html = client.get("/quotes/?q=军备竞赛").content.decode()
+    assert "<mark>军备竞赛</mark>" in html
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert "&lt;/mark&gt;&lt;script&gt;" in html

@@ -12,6 +12,7 @@ the archive changes: exact counts over a million rows would cost seconds per req
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from .dates import DatePrecision, format_partial_date
-from .models import Quote, QuoteSpeaker, Region, Source, prefers_chinese
+from .models import Country, Quote, QuoteSpeaker, Region, Source, prefers_chinese
 
 # Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
 FACET_SAMPLE = 10_000
@@ -78,16 +79,18 @@ def _localised(name, name_zh):
 
 
 def _rows(filterset, exclude):
-    """Statements selected by every valid filter but those in ``exclude``: a subquery, or
-    in a sampled listing the ids of the newest ``FACET_SAMPLE`` of them (fetched once)."""
-    rows = filterset.filtered(exclude=exclude)
-    samples = getattr(filterset, "facet_samples", None)
-    if samples is None:
-        return rows.values("pk")
-    key = frozenset(exclude)
-    if key not in samples:
-        samples[key] = list(rows.newest_first().values_list("pk", flat=True)[:FACET_SAMPLE])
-    return samples[key]
+    """Ids of the statements selected by every valid filter but those in ``exclude``: all
+    of them, or the newest ``FACET_SAMPLE`` when there are more. Fetched once per set of
+    exclusions, so the facets don't each run the filters (a text search, say) again."""
+    ids = filterset.facet_rows
+    data = filterset.form.cleaned_data
+    key = frozenset(name for name in exclude if data.get(name) not in (None, "", [], ()))
+    if key not in ids:  # excluding a filter that isn't in use selects the same rows
+        rows = filterset.filtered(exclude=key).newest_first()
+        ids[key] = list(rows.values_list("pk", flat=True)[:FACET_SAMPLE])
+        if len(ids[key]) == FACET_SAMPLE:
+            filterset.facets_sampled = True
+    return ids[key]
 
 
 def chosen_countries(filterset):
@@ -96,14 +99,27 @@ def chosen_countries(filterset):
 
 
 def country_facet(filterset, params):
+    """Countries of the speakers: counted here, since a joint statement with two speakers
+    of one country counts once (a GROUP BY with COUNT(DISTINCT) over a join was slow)."""
     chosen = chosen_countries(filterset)
-    rows = (
+    pairs = set(
         QuoteSpeaker.objects.filter(
             quote__in=_rows(filterset, {"country"}), expert__country__isnull=False
-        )
-        .values("expert__country", "expert__country__name", "expert__country__name_zh")
-        .annotate(n=Count("quote", distinct=True))
-        .order_by("-n", "expert__country__name")
+        ).values_list("quote", "expert__country")
+    )
+    counts = Counter(country for _quote, country in pairs)
+    countries = Country.objects.filter(code__in=counts).values("code", "name", "name_zh")
+    rows = sorted(
+        (
+            {
+                "expert__country": c["code"],
+                "expert__country__name": c["name"],
+                "expert__country__name_zh": c["name_zh"],
+                "n": counts[c["code"]],
+            }
+            for c in countries
+        ),
+        key=lambda row: (-row["n"], row["expert__country__name"]),
     )
     values = []
     for row in rows:
@@ -239,14 +255,14 @@ FACETS = {
 }
 
 
-def statement_facets(filterset, params, sample=False):
-    """The facets for a valid filterset, skipping those whose filter the page has removed.
-
-    With ``sample``, each facet counts only the newest ``FACET_SAMPLE`` rows it would
-    otherwise count, so a set of a million rows costs what one of ten thousand does.
-    """
-    filterset.facet_samples = {} if sample else None
-    return [facet(filterset, params) for name, facet in FACETS.items() if name in filterset.filters]
+def statement_facets(filterset, params):
+    """(facets, sampled) for a valid filterset, skipping the facets whose filter the page
+    has removed; ``sampled`` when some facet counted only the newest ``FACET_SAMPLE`` rows."""
+    filterset.facet_rows, filterset.facets_sampled = {}, False
+    facets = [
+        facet(filterset, params) for name, facet in FACETS.items() if name in filterset.filters
+    ]
+    return facets, filterset.facets_sampled
 
 
 def cached_facets(key, compute):
@@ -254,20 +270,20 @@ def cached_facets(key, compute):
     version (which every change to the archive moves on, see ``archive_changed``)."""
     version = cache.get_or_set(VERSION_KEY, 0)
     return cache.get_or_set(
-        f"facets:{version}:{key}", lambda: _as_text(compute()), FACET_CACHE_SECONDS
+        f"facets:{version}:{key}", lambda: _as_text(*compute()), FACET_CACHE_SECONDS
     )
 
 
-def _as_text(facets):
-    """Facets with their lazy labels turned into text (in the active language), so they
-    can be stored in a cache."""
+def _as_text(facets, sampled):
+    """``statement_facets()`` with lazy labels turned into text (in the active language),
+    so they can be stored in a cache."""
     for facet in facets:
         facet.label = str(facet.label)
         for value in facet.values:
             value.label = str(value.label)
             for child in value.children:
                 child.label = str(child.label)
-    return facets
+    return facets, sampled
 
 
 def archive_changed(sender, **kwargs):

@@ -62,12 +62,13 @@ def statement_listing(request, queryset, exclude=()):
             quote.highlighted = highlight(quote.text, query, width=SNIPPET_WIDTH)
 
     def facets():
-        return statement_facets(filterset, params, sample=many)
+        return statement_facets(filterset, params)
 
-    facets = cached_facets(_facet_key(request), facets) if many else facets()
+    facets, sampled = cached_facets(_facet_key(request), facets) if many else facets()
     context.update(
         page=page,
         many=many,
+        facets_sampled=sampled,
         count_cap=number_format(COUNT_CAP, force_grouping=True),
         facets=facets,
         chips=active_filters(filterset, params),

@@ -254,20 +254,24 @@ class QuoteQuerySet(PublishedQuerySet):
         an unpublished original prefetches as ``None``.
         """
         quotes = _model("Quote").objects
-        return self.with_speakers().prefetch_related(
-            "topics",
-            Prefetch(
-                "citations",
-                queryset=_model("Citation")
-                .objects.select_related("source", "source__outlet")
-                .order_by("position"),
-            ),
-            Prefetch("original", queryset=quotes.published().only("pk", "language")),
-            Prefetch(
-                "translations",
-                queryset=quotes.published().only("pk", "language", "original").order_by("pk"),
-                to_attr="published_translations",
-            ),
+        return (
+            self.defer("search_text", "search_names")
+            .with_speakers()
+            .prefetch_related(
+                "topics",
+                Prefetch(
+                    "citations",
+                    queryset=_model("Citation")
+                    .objects.select_related("source", "source__outlet")
+                    .order_by("position"),
+                ),
+                Prefetch("original", queryset=quotes.published().only("pk", "language")),
+                Prefetch(
+                    "translations",
+                    queryset=quotes.published().only("pk", "language", "original").order_by("pk"),
+                    to_attr="published_translations",
+                ),
+            )
         )
 
 

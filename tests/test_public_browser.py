@@ -128,14 +128,20 @@ def test_every_page_type_is_valid_html(seed, tmp_path):
 
 
 def test_statement_markup_is_shown_as_text(browser_page, live_server, make_quote):
-    quote = make_quote('<img src=x onerror="alert(1)"></mark><script>alert(2)</script>')
+    text = '<img src=x onerror="alert(1)"> 军备竞赛 </mark><script>alert(2)</script>'
+    quote = make_quote(text)
     page = browser_page
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(live_server.url + quote.get_absolute_url())
     assert "<script>alert(2)</script>" in page.locator("main .quote-text").inner_text()
-    page.goto(live_server.url + "/quotes/?q=onerror")
-    assert page.locator(".results .quote").count() == 1
+    for q in ("onerror", "军备", "script mark", '"alert 2"'):  # highlighted search results
+        page.goto(live_server.url + "/quotes/?q=" + q)
+        card = page.locator(".results .quote .quote-text")
+        assert card.count() == 1, q
+        assert card.inner_text() == text, q
+        assert card.locator("mark").count() >= 1, q
+        assert card.locator("script, img").count() == 0, q
     assert dialogs == [] and page.locator("main img").count() == 0
 
 

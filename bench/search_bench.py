@@ -143,6 +143,7 @@ def sampled_terms(count, seed=3):
     while len(terms) < count:
         text = (
             Quote.objects.filter(pk__gte=rng.randrange(1, last))
+            .order_by("pk")
             .values_list("text", flat=True)
             .first()
         )
@@ -178,7 +179,8 @@ def recall(terms):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--no-recall", action="store_true")
+    parser.add_argument("--no-recall", action="store_true", help="only the timings")
+    parser.add_argument("--no-timing", action="store_true", help="only the recall check")
     args = parser.parse_args()
     call_command("collectstatic", interactive=False, verbosity=0)
     total = Quote.objects.count()
@@ -189,7 +191,7 @@ def main():
     )
     print(f"{'request':<46} {'first':>7} {'p50':>7} {'p95':>7} {'queries':>7} {'rows':>5}  total")
     client = Client()
-    for label, url in requests():
+    for label, url in [] if args.no_timing else requests():
         first, p50, p95, queries, rows, total_text = measure(client, url, args.runs)
         timing = f"{first:>7.1f} {p50:>7.1f} {p95:>7.1f}"
         print(f"{label:<46} {timing} {queries:>7} {rows:>5}  {total_text}")

@@ -108,8 +108,8 @@ class SearchRank(Func):
 
     PostgreSQL: ``ts_rank_cd`` over the weighted ``tsvector``. SQLite: FTS5's ``bm25()``
     is only available inside the full-text query itself, and evaluating that query once per
-    row took seconds for a few thousand hits, so each term found in the text counts 2 and
-    each found only in the names counts 1.
+    row took seconds for a few thousand hits, so each term found in the text counts 2, each
+    found only in the names 1, and all the terms next to each other in the text 3 more.
     """
 
     output_field = FloatField()
@@ -136,5 +136,9 @@ class SearchRank(Func):
                     f"WHEN instr(' ' || {names_sql} || ' ', %s) THEN 1 ELSE 0 END)"
                 )
                 params += [needle, needle]
+            terms = [term for group in self.groups for term in group]
+            if len(terms) > 1:  # the words next to each other, in the query's order
+                parts.append(f"(CASE WHEN instr(' ' || {text_sql} || ' ', %s) THEN 3 ELSE 0 END)")
+                params.append(" " + " ".join(token for t in terms for token in t.tokens) + " ")
             return "(" + " + ".join(parts or ["0"]) + ")", params
         raise NotSupportedError("Full-text search needs PostgreSQL or SQLite.")

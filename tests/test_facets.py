@@ -102,7 +102,9 @@ def test_scoped_page_hides_its_own_facet(client, archive):
     assert "country" not in values and "kind" in values
 
 
-def test_five_facet_queries_whatever_the_rows(client, make_quote, make_expert):
+def test_facet_queries_are_fixed_whatever_the_rows(client, make_quote, make_expert):
+    """Four GROUP BY queries (kind, language, topic, date); countries are counted in Python
+    from (statement, country) pairs, since a joint statement counts once per country."""
     topics = [Topic.objects.create(name=f"T{n}", slug=f"t{n}") for n in range(5)]
     countries = [Country.objects.create(code=c, name=c) for c in ("AA", "BB", "CC", "DD")]
 
@@ -120,6 +122,6 @@ def test_five_facet_queries_whatever_the_rows(client, make_quote, make_expert):
         return [q for q in captured if "GROUP BY" in q["sql"]]
 
     add(2)
-    assert len(grouping_queries()) == 5
+    assert len(grouping_queries()) == 4
     add(30)
-    assert len(grouping_queries()) == 5
+    assert len(grouping_queries()) == 4

@@ -3,8 +3,8 @@
 Realistic in what matters to search and lists: Chinese, English and mixed statements of
 the seed's lengths (60–250 characters) drawn from an arms-control, diplomacy and
 technology vocabulary with Zipf-like frequencies, so there are very common terms (中国 in
-about one statement in five, China in about one in six) and rare ones (氘氚, 核军备竞赛,
-"hypersonic glide vehicle" in a few hundred); experts with Latin and Chinese names, some
+about half the statements, China in one in five) and rare ones (氘氚, 核军备竞赛,
+"hypersonic glide vehicle" in about 0.1 %); experts with Latin and Chinese names, some
 with other spellings; dated affiliations at organisations; outlets and sources; about 3 %
 joint statements; about 20 % translations of another statement; topics; collections;
 about 1 % drafts, statements in review and withdrawn ones. One expert (the first) has

@@ -153,7 +153,7 @@ def sampled_terms(count, seed=3):
             start = rng.randrange(len(run) - length + 1)
             terms.append(run[start : start + length])
         elif len(terms) % 2:
-            words = re.findall(r"[a-z]{6,}", text)
+            words = [word.lower() for word in re.findall(r"\b[A-Za-z]{6,}\b", text)]
             if words:
                 terms.append(rng.choice(words))
     return terms

@@ -437,6 +437,9 @@ class Loader:
         if not self.postgres:
             return
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks still pending in this transaction would forbid
+            # altering the tables: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
                 FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s)
@@ -458,6 +461,7 @@ class Loader:
     def finish(self):
         with connection.cursor() as cursor:
             if self.postgres:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for _name, definition in self.indexes:
                     cursor.execute(definition)
                 for table, name, definition in reversed(self.constraints):

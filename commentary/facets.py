@@ -1,8 +1,9 @@
 """Facet counts beside the statement list, and the chips that show the active filters.
 
 Each facet counts the rows selected by every filter except its own (so choosing Russia
-still shows how many statements the other countries have) in one ``GROUP BY`` query:
-five queries for the five facets, whatever the number of rows or values. Every value is
+still shows how many statements the other countries have): the ids are fetched once (once
+more per active facet filter), then one query per facet (two for countries), whatever the
+number of rows or values. Every value is
 a link that adds (or, when already chosen, removes) that filter; the page number is
 dropped, since the result set changes.
 
@@ -78,19 +79,24 @@ def _localised(name, name_zh):
     return name_zh if name_zh and prefers_chinese() else name
 
 
-def _rows(filterset, exclude):
-    """Ids of the statements selected by every valid filter but those in ``exclude``: all
-    of them, or the newest ``FACET_SAMPLE`` when there are more. Fetched once per set of
-    exclusions, so the facets don't each run the filters (a text search, say) again."""
-    ids = filterset.facet_rows
-    data = filterset.form.cleaned_data
-    key = frozenset(name for name in exclude if data.get(name) not in (None, "", [], ()))
-    if key not in ids:  # excluding a filter that isn't in use selects the same rows
-        rows = filterset.filtered(exclude=key).newest_first()
-        ids[key] = list(rows.values_list("pk", flat=True)[:FACET_SAMPLE])
-        if len(ids[key]) == FACET_SAMPLE:
-            filterset.facets_sampled = True
-    return ids[key]
+class FacetRows:
+    """Ids of the statements the facets count: those every valid filter selects but the
+    facet's own, all of them or the newest ``FACET_SAMPLE`` when there are more (then
+    ``sampled`` is set). Fetched once per set of filters left out, so the facets don't
+    each run the filters (a text search, say) again."""
+
+    def __init__(self, filterset):
+        self.filterset, self.ids, self.sampled = filterset, {}, False
+
+    def excluding(self, *names):
+        data = self.filterset.form.cleaned_data
+        # Leaving out a filter that isn't in use selects the same rows.
+        key = frozenset(name for name in names if data.get(name) not in (None, "", [], ()))
+        if key not in self.ids:
+            rows = self.filterset.filtered(exclude=key).newest_first()
+            self.ids[key] = list(rows.values_list("pk", flat=True)[:FACET_SAMPLE])
+            self.sampled |= len(self.ids[key]) == FACET_SAMPLE
+        return self.ids[key]
 
 
 def chosen_countries(filterset):
@@ -98,51 +104,40 @@ def chosen_countries(filterset):
     return [country.code for country in filterset.form.cleaned_data.get("country") or ()]
 
 
-def country_facet(filterset, params):
+def country_facet(filterset, params, rows):
     """Countries of the speakers: counted here, since a joint statement with two speakers
     of one country counts once (a GROUP BY with COUNT(DISTINCT) over a join was slow)."""
     chosen = chosen_countries(filterset)
     pairs = set(
         QuoteSpeaker.objects.filter(
-            quote__in=_rows(filterset, {"country"}), expert__country__isnull=False
+            quote__in=rows.excluding("country"), expert__country__isnull=False
         ).values_list("quote", "expert__country")
     )
     counts = Counter(country for _quote, country in pairs)
-    countries = Country.objects.filter(code__in=counts).values("code", "name", "name_zh")
-    rows = sorted(
-        (
-            {
-                "expert__country": c["code"],
-                "expert__country__name": c["name"],
-                "expert__country__name_zh": c["name_zh"],
-                "n": counts[c["code"]],
-            }
-            for c in countries
-        ),
-        key=lambda row: (-row["n"], row["expert__country__name"]),
+    countries = sorted(
+        Country.objects.filter(code__in=counts), key=lambda c: (-counts[c.code], c.name)
     )
     values = []
-    for row in rows:
-        code = row["expert__country"]
-        selected = code in chosen
-        toggled = [c for c in chosen if c != code] if selected else [*chosen, code]
+    for country in countries:
+        selected = country.code in chosen
+        toggled = [c for c in chosen if c != country.code] if selected else [*chosen, country.code]
         values.append(
             FacetValue(
-                label=_localised(row["expert__country__name"], row["expert__country__name_zh"]),
-                count=row["n"],
+                label=country.display_name,
+                count=counts[country.code],
                 url=query_url(params, country=toggled),
                 selected=selected,
-                value=code,
+                value=country.code,
             )
         )
     return Facet("country", _("Speaker's country"), values)
 
 
-def _choice_facet(filterset, params, name, label, choices):
+def _choice_facet(params, rows, name, label, choices):
     labels = dict(choices)
     current = params.get(name)
     rows = (
-        Quote.objects.filter(pk__in=_rows(filterset, {name}))
+        Quote.objects.filter(pk__in=rows.excluding(name))
         .values(name)
         .annotate(n=Count("pk"))
         .order_by("-n", name)
@@ -160,19 +155,19 @@ def _choice_facet(filterset, params, name, label, choices):
     return Facet(name, label, values)
 
 
-def kind_facet(filterset, params):
-    return _choice_facet(filterset, params, "kind", _("Quote or paraphrase"), Quote.Kind.choices)
+def kind_facet(filterset, params, rows):
+    return _choice_facet(params, rows, "kind", _("Quote or paraphrase"), Quote.Kind.choices)
 
 
-def language_facet(filterset, params):
-    return _choice_facet(filterset, params, "language", _("Language"), Quote.Language.choices)
+def language_facet(filterset, params, rows):
+    return _choice_facet(params, rows, "language", _("Language"), Quote.Language.choices)
 
 
-def topic_facet(filterset, params):
+def topic_facet(filterset, params, rows):
     through = Quote.topics.through
     current = params.get("topic")
     rows = (
-        through.objects.filter(quote__in=_rows(filterset, {"topic"}))
+        through.objects.filter(quote__in=rows.excluding("topic"))
         .values("topic__slug", "topic__name", "topic__name_zh")
         .annotate(n=Count("quote"))
         .order_by("-n", "topic__name")
@@ -192,12 +187,12 @@ def topic_facet(filterset, params):
     return Facet("topic", _("Topic"), values)
 
 
-def date_facet(filterset, params):
+def date_facet(filterset, params, rows):
     """Years, newest first, each with its months (statements dated only to a year count
     towards the year alone). A year or a month is chosen by setting both ends of the range.
     """
     rows = (
-        Quote.objects.filter(pk__in=_rows(filterset, {"date_from", "date_to"}))
+        Quote.objects.filter(pk__in=rows.excluding("date_from", "date_to"))
         .exclude(said_on=None)
         .annotate(
             year=ExtractYear("said_on"),
@@ -258,11 +253,13 @@ FACETS = {
 def statement_facets(filterset, params):
     """(facets, sampled) for a valid filterset, skipping the facets whose filter the page
     has removed; ``sampled`` when some facet counted only the newest ``FACET_SAMPLE`` rows."""
-    filterset.facet_rows, filterset.facets_sampled = {}, False
+    rows = FacetRows(filterset)
     facets = [
-        facet(filterset, params) for name, facet in FACETS.items() if name in filterset.filters
+        facet(filterset, params, rows)
+        for name, facet in FACETS.items()
+        if name in filterset.filters
     ]
-    return facets, filterset.facets_sampled
+    return facets, rows.sampled
 
 
 def cached_facets(key, compute):

@@ -196,8 +196,10 @@ class QuoteFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         if len(set((data.get("q") or "").split())) > MAX_QUERY_WORDS:
             self.add_error("q", _("Use at most %(limit)d words.") % {"limit": MAX_QUERY_WORDS})
-        if data.get("sort") == Sort.RELEVANCE and not data.get("q"):
-            data["sort"] = Sort.NEWEST  # nothing to rank by: newest first, no error
+        # The order, decided here once: relevance when there are words to rank by (asking
+        # for relevance without any is newest first, not an error), else newest first.
+        if not data.get("sort") or (data["sort"] == Sort.RELEVANCE and not data.get("q")):
+            data["sort"] = Sort.RELEVANCE if data.get("q") else Sort.NEWEST
         return data
 
 
@@ -301,20 +303,12 @@ class QuoteFilterSet(django_filters.FilterSet):
         return self.sorted(self.filtered(queryset))
 
     def sorted(self, queryset):
-        sort = self.form.cleaned_data.get("sort") or (
-            Sort.RELEVANCE if self.form.cleaned_data.get("q") else Sort.NEWEST
-        )
+        sort = self.form.cleaned_data["sort"]
         if sort == Sort.RELEVANCE:
             return queryset.by_relevance()
         if sort == Sort.OLDEST:
             return queryset.oldest_first()
         return queryset.newest_first()
-
-    @property
-    def page_size(self):
-        if self.is_valid():
-            return self.form.cleaned_data.get("page_size") or PAGE_SIZES[0]
-        return PAGE_SIZES[0]
 
 
 class ExpertListFilterSet(django_filters.FilterSet):

@@ -19,14 +19,11 @@ from django.db.models import F, FloatField, Func, Lookup
 
 from . import search
 
-POSTGRESQL_GIN_INDEX = (
-    "CREATE INDEX commentary_quote_search_idx ON commentary_quote USING gin (search_vector)"
-)
 POSTGRESQL_INDEX = [
     """ALTER TABLE commentary_quote ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, search_text), 'A')
         || setweight(to_tsvector('simple'::regconfig, search_names), 'B')) STORED""",
-    POSTGRESQL_GIN_INDEX,
+    "CREATE INDEX commentary_quote_search_idx ON commentary_quote USING gin (search_vector)",
 ]
 
 _FTS_ROW = "rowid, search_text, search_names"
@@ -128,15 +125,15 @@ class SearchRank(Func):
         if connection.vendor == "sqlite":
             text_sql, _params = compiler.compile(text)
             names_sql, _params = compiler.compile(names)
+            terms = [term for group in self.groups for term in group]
             parts, params = [], []
-            for term in (term for group in self.groups for term in group):
+            for term in terms:
                 needle = " " + " ".join(term.tokens) + ("" if term.prefix else " ")
                 parts.append(
                     f"(CASE WHEN instr(' ' || {text_sql} || ' ', %s) THEN 2 "
                     f"WHEN instr(' ' || {names_sql} || ' ', %s) THEN 1 ELSE 0 END)"
                 )
                 params += [needle, needle]
-            terms = [term for group in self.groups for term in group]
             if len(terms) > 1:  # the words next to each other, in the query's order
                 parts.append(f"(CASE WHEN instr(' ' || {text_sql} || ' ', %s) THEN 3 ELSE 0 END)")
                 params.append(" " + " ".join(token for t in terms for token in t.tokens) + " ")

@@ -213,7 +213,8 @@ class Generator:
 
     def dimensions(self, loader):
         rng = self.rng
-        countries = [c for c in COUNTRY_CODES if Country.objects.filter(code=c).exists()]
+        present = set(Country.objects.filter(code__in=COUNTRY_CODES).values_list("pk", flat=True))
+        countries = [code for code in COUNTRY_CODES if code in present]
         self.topics = []
         for name, name_zh in TOPICS:
             self.topics.append(loader.add(Topic, name=name, name_zh=name_zh, slug="topic-{pk}"))

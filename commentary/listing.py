@@ -11,9 +11,16 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .facets import active_filters, cached_facets, chosen_countries, query_url, statement_facets
-from .filters import PAGE_SIZES, QuoteFilterSet, Sort
-from .models import Country
+from .facets import (
+    FACET_SAMPLE,
+    active_filters,
+    cached_facets,
+    chosen_countries,
+    query_url,
+    statement_facets,
+)
+from .filters import QuoteFilterSet, Sort
+from .models import Country, Expert
 from .pagination import COUNT_CAP, CappedPaginator, cursor_of, keyset_page, numbered_page
 from .search import highlight, parse_query
 
@@ -41,17 +48,15 @@ def statement_listing(request, queryset, exclude=()):
         context["controls"] = form_controls(filterset, [], params)
         return context, 400
     data = filterset.form.cleaned_data
-    sort = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.NEWEST)
-    rows, per_page = filterset.qs, filterset.page_size
-    paginator = CappedPaginator(rows.for_list(), per_page)
+    sort = data["sort"]
+    rows = filterset.qs
+    paginator = CappedPaginator(rows.for_list(), data["page_size"])
     many = paginator.more
     if many and sort == Sort.RELEVANCE:
-        rows = rows.newest_first()
-        paginator = CappedPaginator(rows.for_list(), per_page)
+        paginator.object_list = rows.newest_first().for_list()  # same rows, same count
         context["relevance_dropped"] = True
-    newest = sort != Sort.OLDEST
     if params.get("after"):
-        page = keyset_page(rows, params["after"], per_page, newest)
+        page = keyset_page(paginator, rows, params["after"], newest=sort != Sort.OLDEST)
     else:
         page = numbered_page(paginator, params.get("page"))
         if many and not page.has_next() and len(page):
@@ -70,6 +75,7 @@ def statement_listing(request, queryset, exclude=()):
         many=many,
         facets_sampled=sampled,
         count_cap=number_format(COUNT_CAP, force_grouping=True),
+        facet_sample=number_format(FACET_SAMPLE, force_grouping=True),
         facets=facets,
         chips=active_filters(filterset, params),
         controls=form_controls(filterset, facets, params),
@@ -89,7 +95,7 @@ def _facet_key(request):
 def sort_links(filterset, params):
     """(label, url, is_current) for each order that makes sense: relevance needs words."""
     data = filterset.form.cleaned_data
-    current = data.get("sort") or (Sort.RELEVANCE if data.get("q") else Sort.NEWEST)
+    current = data["sort"]
     return [
         (capfirst(label), query_url(params, sort=value), value == current)
         for value, label in Sort.CHOICES
@@ -105,7 +111,7 @@ def form_controls(filterset, facets, params):
     so they stay short however many countries or topics the archive holds.
     """
     form = filterset.form
-    errors = form.errors if form.is_bound else {}
+    errors = form.errors
     facet_values = {facet.name: facet.values for facet in facets}
     controls = []
     for name, bound in ((name, form[name]) for name in form.fields):
@@ -134,14 +140,15 @@ def form_controls(filterset, facets, params):
         elif name == "country":
             chosen = (
                 chosen_countries(filterset)
-                if filterset.is_valid()
+                if "country" in form.cleaned_data  # else as typed, shown again with the error
                 else [c.strip().upper()[:2] for c in params.getlist("country") if c.strip()]
             )
             options = [(v.value, v.label, v.selected) for v in facet_values.get("country", [])]
-            if not facets:  # invalid filters: no counts, offer every country with statements
+            if not filterset.is_valid():  # no counts: offer every country with statements
+                spoken = Expert.objects.public().values("country")
                 options = [
                     (c.code, c.display_name, c.code in chosen)
-                    for c in Country.objects.with_statement_counts().order_by("name")
+                    for c in Country.objects.filter(code__in=spoken).order_by("name")
                 ]
             offered = {value for value, _label, _selected in options}
             options += [(code, code, True) for code in chosen if code not in offered]
@@ -159,10 +166,8 @@ def form_controls(filterset, facets, params):
         elif hasattr(field, "choices"):
             current = control["value"]
             choices = [(str(v), str(label)) for v, label in field.choices if v != ""]
-            if name == "page_size":
-                current = current or str(PAGE_SIZES[0])
-            if name == "sort":
-                current = current or (Sort.RELEVANCE if params.get("q") else Sort.NEWEST)
+            if name in ("sort", "page_size"):  # the value in use, as the form decided it
+                current = str(form.cleaned_data.get(name) or current)
             blank = [] if name in ("sort", "page_size") else [("", _("any"), not current)]
             control.update(
                 type="select",

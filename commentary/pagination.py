@@ -110,13 +110,14 @@ class KeysetPage(Page):
         return 0
 
 
-def keyset_page(queryset, cursor, per_page, newest=True):
-    """The ``per_page`` rows after ``cursor`` (one more is fetched to know if there are more)."""
+def keyset_page(paginator, queryset, cursor, newest=True):
+    """The page of rows of ``queryset`` after ``cursor`` (one more row is fetched to know if
+    there are more), with ``paginator``'s page size."""
+    per_page = paginator.per_page
     ordered = queryset.newest_first() if newest else queryset.oldest_first()
     dated, undated = rows_after(ordered, parse_cursor(cursor), newest)
     ids = list(dated.values_list("pk", flat=True)[: per_page + 1])
     if len(ids) <= per_page:
         ids += undated.values_list("pk", flat=True)[: per_page + 1 - len(ids)]
     rows = {quote.pk: quote for quote in queryset.model.objects.filter(pk__in=ids).for_list()}
-    paginator = CappedPaginator(queryset, per_page)
     return KeysetPage([rows[pk] for pk in ids], per_page, paginator)

@@ -12,8 +12,9 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from .dates import DatePrecision
 from .fulltext import SearchRank
-from .search import SearchQuery, parse_query
+from .search import parse_query
 
 PUBLISHED = "published"  # Status.PUBLISHED in models.py
 
@@ -198,22 +199,24 @@ class QuoteQuerySet(PublishedQuerySet):
         if end and end < datetime.date.max:  # the last day of 9999 bounds nothing
             following = end + datetime.timedelta(days=1)
             self = self.filter(
-                Q(date_precision="day", said_on__lte=end)
-                | Q(date_precision="month", said_on__lt=following.replace(day=1))
-                | Q(date_precision="year", said_on__lt=following.replace(month=1, day=1))
+                Q(date_precision=DatePrecision.DAY, said_on__lte=end)
+                | Q(date_precision=DatePrecision.MONTH, said_on__lt=following.replace(day=1))
+                | Q(
+                    date_precision=DatePrecision.YEAR,
+                    said_on__lt=following.replace(month=1, day=1),
+                )
             )
         return self
 
     def search(self, query):
-        """Statements matching ``query``: a search-box string or a ``search.SearchQuery``.
+        """Statements matching ``query``, the text of a search box.
 
         Words must all match, "phrases" match as written, -words exclude, OR offers
         alternatives; see ``search.py`` for how Chinese and English are matched. A blank
         query matches everything; one with nothing searchable in it (only punctuation)
         matches nothing. Matching rows get a ``search_rank`` for ``by_relevance()``.
         """
-        if not isinstance(query, SearchQuery):
-            query = parse_query(query)
+        query = parse_query(query)
         if not query:
             return self if not query.text.strip() else self.none()
         if query.excluded:

@@ -2,7 +2,7 @@
 
 Pure functions, no database. The same code builds the indexed documents and the queries,
 so SQLite and PostgreSQL index and look up identical tokens (see ``search_index.py`` for
-the columns and ``backends`` below for the two index engines).
+the columns and ``fulltext.py`` for the two index engines).
 
 A document is a sequence of tokens separated by spaces:
 
@@ -75,16 +75,22 @@ def bigrams(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _pieces(text):
+    """(CJK run, None) or (None, stemmed word) for each token of ``text``, folded."""
+    for match in TOKEN.finditer(fold(text)):
+        yield (match["cjk"], None) if match["cjk"] else (None, stem(match["word"]))
+
+
 def segment(text):
     """Index tokens of ``text``: (main tokens in order, last characters of CJK runs)."""
     tokens, tails = [], []
-    for match in TOKEN.finditer(fold(text)):
-        if run := match["cjk"]:
+    for run, word in _pieces(text):
+        if run:
             tokens.extend(bigrams(run))
             if len(run) > 1:
                 tails.append(run[-1])
         else:
-            tokens.append(stem(match["word"]))
+            tokens.append(word)
     return tokens, tails
 
 
@@ -121,7 +127,7 @@ class Term:
     """A word or "phrase" of the query, as index tokens that must appear in this order.
 
     ``prefix`` marks a single CJK character, which matches any token starting with it.
-    ``surface`` keeps what to highlight: folded CJK strings and stemmed words.
+    ``cjk`` (folded CJK runs) and ``words`` (stemmed words) are what highlighting marks.
     """
 
     tokens: tuple
@@ -149,12 +155,11 @@ class SearchQuery:
 def make_term(text):
     """A ``Term`` for a word or phrase of the query, or None if it has nothing to index."""
     tokens, cjk, words = [], [], []
-    for match in TOKEN.finditer(fold(text)):
-        if run := match["cjk"]:
+    for run, word in _pieces(text):
+        if run:
             tokens.extend(bigrams(run))
             cjk.append(run)
         else:
-            word = stem(match["word"])
             tokens.append(word)
             words.append(word)
     if not tokens:

@@ -99,16 +99,15 @@ def rebuild(progress=None, apps=installed_apps):
     return len(ids)
 
 
-def optimise(using=None):
+def optimise():
     """Let the engine re-read and tidy its index after a bulk change."""
-    using = using or connection
-    with using.cursor() as cursor:
-        if using.vendor == "sqlite":
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             for command in ("rebuild", "optimize"):
                 cursor.execute(
                     "INSERT INTO commentary_quote_fts(commentary_quote_fts) VALUES (%s)", [command]
                 )
-        elif using.vendor == "postgresql":
+        elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE commentary_quote")
 
 

@@ -16,6 +16,7 @@ from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
 from .listing import statement_listing
 from .models import (
     Affiliation,
+    Citation,
     Collection,
     CollectionEntry,
     CollectionSection,
@@ -70,9 +71,11 @@ def home(request):
                 "quotes": published.count(),
                 "experts": Expert.objects.public().count(),
                 "countries": len(countries),
-                "sources": Source.objects.filter(citations__quote__in=published.values("pk"))
-                .distinct()
-                .count(),
+                "sources": Source.objects.filter(
+                    pk__in=Citation.objects.filter(quote__in=published.values("pk")).values(
+                        "source"
+                    )
+                ).count(),
             },
         },
     )
@@ -179,16 +182,20 @@ def country_list(request):
 @require_safe
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code)
+    experts = list(
+        Expert.objects.public()
+        .filter(country=country)
+        .with_statement_counts()
+        .order_by("-statement_count", "sort_name")[: COUNTRY_EXPERTS + 1]
+    )
     return _listing_page(
         request,
         "commentary/country_detail.html",
         Quote.objects.published().by_country(country.code),
         exclude=("country", "region"),
         object=country,
-        experts=Expert.objects.public()
-        .filter(country=country)
-        .with_statement_counts()
-        .order_by("-statement_count", "sort_name")[: COUNTRY_EXPERTS + 1],
+        experts=experts[:COUNTRY_EXPERTS],
+        more_experts=len(experts) > COUNTRY_EXPERTS,
     )
 
 

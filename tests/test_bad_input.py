@@ -27,9 +27,8 @@ LIST_PARAMETERS = [
     "sort",
     "page",
     "page_size",
+    "after",
     "name",
-    "params",
-    "changes",
 ]
 MALFORMED = {
     "letters": "abc",

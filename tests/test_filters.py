@@ -285,3 +285,12 @@ def test_name_fields_and_suggestions_ignore_draft_only_records(client, make_quot
     assert client.get("/suggest/organizations/", {"q": organization.name}).json() == {"results": []}
     errors(client, {"outlet": hidden.outlet.slug})
     errors(client, {"organization": organization.slug})
+
+
+def test_blank_words_sort_newest_everywhere_on_the_page(client, make_quote):
+    make_quote("Words.")
+    response = client.get("/quotes/", {"q": "   "})
+    current = [label for label, _url, is_current in response.context["sort_links"] if is_current]
+    sort = next(c for c in response.context["controls"] if c["name"] == "sort")
+    chosen = [value for value, _label, selected in sort["options"] if selected]
+    assert (current, chosen) == (["Newest first"], ["newest"])

@@ -297,6 +297,7 @@ def small_cap(monkeypatch):
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
     monkeypatch.setattr(listing, "COUNT_CAP", 5)
     monkeypatch.setattr(facets, "FACET_SAMPLE", 5)
+    monkeypatch.setattr(listing, "FACET_SAMPLE", 5)
 
 
 def test_big_lists_say_more_than_and_continue_by_keyset(client, make_quote, small_cap):

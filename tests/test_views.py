@@ -38,8 +38,11 @@ def test_draft_collection_is_not_found(client, make_collection):
 def test_unpublished_statements_do_not_appear(client, make_quote, make_expert, status):
     expert = make_expert()
     quote = make_quote(f"{status.upper()}-MARKER", speakers=[expert], status=status)
+    source = quote.citations.get().source
+    make_quote("Published words.", speakers=[expert], sources=[source])  # the pages exist
     assert client.get(quote.get_absolute_url()).status_code == 404
-    for url in ("/", expert.get_absolute_url(), quote.citations.get().source.get_absolute_url()):
+    for url in ("/", expert.get_absolute_url(), source.get_absolute_url()):
+        assert client.get(url).status_code == 200
         assert f"{status.upper()}-MARKER" not in client.get(url).content.decode()
 
 

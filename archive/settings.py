@@ -5,6 +5,7 @@ Production (the default) refuses to start without ``DJANGO_SECRET_KEY`` and turn
 HTTPS-only cookies, HSTS and the rest of ``manage.py check --deploy``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "csp",
+    "reversion",
+    "reversion_compare",
+    "concurrency",
+    "axes",
     "commentary",
 ]
 
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -95,6 +102,35 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Brute-force protection on the login (django-axes): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is locked out for
+# AXES_COOLOFF_MINUTES. A successful login resets the count. Locked-out users see
+# templates/axes/lockout.html (status 429); `manage.py axes_reset` unlocks everyone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
+# The address is REMOTE_ADDR: behind a reverse proxy every client shares the proxy's, so
+# the lockout then counts per user name (still stopping password guessing on one account).
+
+# Optimistic locking (django-concurrency): a save from a form opened before someone else's
+# save is refused, on every editable model, in forms, inlines, changelist edits and actions.
+CONCURRENCY_ENABLED = True
+CONCURRENCY_VERSION_FIELD_REQUIRED = True
+CONCURRENCY_AUTO_CREATE_TRIGGERS = False  # the version fields are ordinary columns
+
+# History (django-reversion): stored versions use a JSON format that restores as an edit
+# on top of the current state (see commentary/history.py).
+SERIALIZATION_MODULES = {"archive_json": "commentary.history"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -175,4 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -10,10 +10,14 @@ class CommentaryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import facets, fulltext, search_index
+        from . import facets, fulltext, history, search_index, slugs, workflow
         from .models import Quote
 
         Quote._meta.pk.register_lookup(fulltext.FullTextMatch)
         search_index.connect()
+        history.register()
+        history.connect()
+        workflow.connect()
+        slugs.connect()
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(facets.archive_changed, dispatch_uid="commentary.facets")

@@ -61,6 +61,17 @@ def create_engine_index(schema_editor):
         schema_editor.execute(sql)
 
 
+def restore_sqlite_triggers(schema_editor):
+    """A migration step after any that rebuilds the quote table on SQLite (adding a column
+    with a default copies the table, and its triggers are lost with the old one)."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for trigger in SQLITE_TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for sql in SQLITE_INDEX[1:]:  # the triggers, then a rebuild of the index
+        schema_editor.execute(sql)
+
+
 def drop_engine_index(schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":

@@ -1,5 +1,9 @@
 """The archive's data model. Names follow ../shared/DESIGN.md; they are a shared contract."""
 
+from concurrency.fields import AutoIncVersionField
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -23,6 +27,12 @@ from .querysets import (
 )
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
+
+
+def version_field():
+    """The optimistic lock: a number every save increments. A form carries the number it was
+    opened with, and a save from a form opened before someone else's save is refused."""
+    return AutoIncVersionField(_("version"), help_text=_("Increases with every saved change."))
 
 
 def prefers_chinese():
@@ -55,6 +65,26 @@ class PartialDateMixin:
     @property
     def display_date(self):
         return format_partial_date(getattr(self, self.partial_date_field), self.date_precision)
+
+
+class Reviewed:
+    """Quote and Collection: a ``status`` that moves through the review workflow.
+
+    ``loaded_status`` is the status the row had when it was read, so that a save can tell a
+    transition from an edit (see ``workflow.record_transition``).
+    """
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
+    loaded_status = None
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED
 
 
 class Region(models.TextChoices):
@@ -91,6 +121,7 @@ class Country(BilingualNameMixin, models.Model):
         help_text=_("UN geoscheme region; blank for Antarctica."),
     )
 
+    version = version_field()
     objects = CountryQuerySet.as_manager()
 
     class Meta:
@@ -147,6 +178,8 @@ class Organization(BilingualNameMixin, models.Model):
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
 
+    version = version_field()
+    former_slugs = GenericRelation("FormerSlug")
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -201,6 +234,8 @@ class Expert(BilingualNameMixin, models.Model):
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
 
+    version = version_field()
+    former_slugs = GenericRelation("FormerSlug")
     objects = ExpertQuerySet.as_manager()
 
     class Meta:
@@ -238,6 +273,8 @@ class ExpertName(models.Model):
     note = models.CharField(
         _("note"), max_length=200, blank=True, help_text=_("e.g. transliteration, former name")
     )
+
+    version = version_field()
 
     class Meta:
         ordering = ["name"]
@@ -277,6 +314,7 @@ class Affiliation(models.Model):
         _("position"), default=0, help_text=_("Order in which the roles are listed.")
     )
 
+    version = version_field()
     objects = AffiliationQuerySet.as_manager()
 
     class Meta:
@@ -360,6 +398,8 @@ class Outlet(BilingualNameMixin, models.Model):
     )
     homepage = models.URLField(_("home page"), blank=True)
 
+    version = version_field()
+    former_slugs = GenericRelation("FormerSlug")
     objects = OutletQuerySet.as_manager()
 
     class Meta:
@@ -434,6 +474,7 @@ class Source(PartialDateMixin, models.Model):
     link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
     notes = models.TextField(_("editor's notes"), blank=True)
 
+    version = version_field()
     objects = SourceQuerySet.as_manager()
 
     class Meta:
@@ -476,6 +517,9 @@ class Topic(BilingualNameMixin, models.Model):
         verbose_name=_("broader topic"),
     )
 
+    version = version_field()
+    former_slugs = GenericRelation("FormerSlug")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("topic")
@@ -491,7 +535,7 @@ class Topic(BilingualNameMixin, models.Model):
         return reverse("commentary:topic-detail", args=[self.slug])
 
 
-class Quote(PartialDateMixin, models.Model):
+class Quote(Reviewed, PartialDateMixin, models.Model):
     class Kind(models.TextChoices):
         DIRECT = "direct", _("direct quote")
         PARTIAL = "partial", _("partial quote")
@@ -562,12 +606,15 @@ class Quote(PartialDateMixin, models.Model):
     search_text = models.TextField(_("indexed text"), blank=True, default="", editable=False)
     search_names = models.TextField(_("indexed names"), blank=True, default="", editable=False)
 
+    version = version_field()
+    status_changes = GenericRelation("StatusChange")
     objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-said_on", "-pk"]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
+        permissions = [("publish_quote", _("Can publish and withdraw statements"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(original=F("pk")),
@@ -630,6 +677,8 @@ class QuoteSpeaker(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    version = version_field()
+
     class Meta:
         ordering = ["quote", "position"]
         verbose_name = _("speaker")
@@ -679,6 +728,8 @@ class Citation(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    version = version_field()
+
     class Meta:
         ordering = ["quote", "position"]
         verbose_name = _("citation")
@@ -698,7 +749,7 @@ class Citation(models.Model):
         return f"{self.get_role_display()}: {self.source}"
 
 
-class Collection(BilingualNameMixin, PartialDateMixin, models.Model):
+class Collection(Reviewed, BilingualNameMixin, PartialDateMixin, models.Model):
     zh_field = "title_zh"
     latin_field = "title"
     partial_date_field = "published_on"
@@ -750,12 +801,16 @@ class Collection(BilingualNameMixin, PartialDateMixin, models.Model):
     )
     notes = models.TextField(_("editor's notes"), blank=True)
 
+    version = version_field()
+    status_changes = GenericRelation("StatusChange")
+    former_slugs = GenericRelation("FormerSlug")
     objects = CollectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("collection")
         verbose_name_plural = _("collections")
+        permissions = [("publish_collection", _("Can publish and withdraw collections"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="collection_status_valid"
@@ -784,6 +839,8 @@ class CollectionSection(BilingualNameMixin, models.Model):
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     slug = models.SlugField(_("anchor"), max_length=100, help_text=_("Used in the page's URL."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    version = version_field()
 
     class Meta:
         ordering = ["collection", "position"]
@@ -824,6 +881,8 @@ class CollectionEntry(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    version = version_field()
+
     class Meta:
         ordering = ["section", "position"]
         verbose_name = _("entry")
@@ -840,3 +899,66 @@ class CollectionEntry(models.Model):
 
     def __str__(self):
         return f"{self.section} #{self.position}"
+
+
+# Editorial records ----------------------------------------------------------------------
+
+
+class StatusChange(models.Model):
+    """One workflow transition of a statement or collection: who, when, from what to what."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=Status.choices, blank=True, help_text=_("Blank: new.")
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Blank when made by a management command or an import."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="statuschange_record_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class FormerSlug(models.Model):
+    """A slug a record used to have (renamed, or merged into another): its URL redirects."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+    slug = models.SlugField(_("slug"), max_length=120)
+    retired_at = models.DateTimeField(_("retired"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="formerslug_unique_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return self.slug

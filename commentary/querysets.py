@@ -17,16 +17,31 @@ from .fulltext import SearchRank
 from .search import parse_query
 
 PUBLISHED = "published"  # Status.PUBLISHED in models.py
+WITHDRAWN = "withdrawn"
 
 
 def _model(name):
     return apps.get_model("commentary", name)
 
 
+def published_rows(path=""):
+    """The condition ``published()`` applies, seen from a related model through ``path``
+    (e.g. ``"quote__"`` from a speaker row). Public code tests publication only through
+    ``published()`` and this; tests/test_leaks.py checks that no other test exists."""
+    return Q(**{f"{path}status": PUBLISHED})
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         """The only rows public pages may show."""
-        return self.filter(status=PUBLISHED)
+        return self.filter(published_rows())
+
+    def withdrawn(self):
+        """Rows taken down after publication: their permalinks answer 410 Gone."""
+        return self.filter(status=WITHDRAWN)
+
+    def awaiting_review(self):
+        return self.filter(status="review")
 
 
 class NamedQuerySet(models.QuerySet):
@@ -76,7 +91,7 @@ class OutletQuerySet(NamedQuerySet):
 class SourceQuerySet(models.QuerySet):
     def public(self):
         """Sources cited by a published statement or credited by a published collection."""
-        cited = _model("Citation").objects.filter(source=OuterRef("pk"), quote__status=PUBLISHED)
+        cited = _model("Citation").objects.filter(published_rows("quote__"), source=OuterRef("pk"))
         collections = _published_collections()
         return self.filter(
             Q(Exists(cited))
@@ -88,7 +103,7 @@ class SourceQuerySet(models.QuerySet):
 class CountryQuerySet(models.QuerySet):
     def with_statement_counts(self):
         """Countries whose experts speak in published statements, with both counts."""
-        published = Q(experts__speaker_roles__quote__status=PUBLISHED)
+        published = published_rows("experts__speaker_roles__quote__")
         return self.annotate(
             statement_count=Count("experts__speaker_roles__quote", filter=published, distinct=True),
             expert_count=Count("experts", filter=published, distinct=True),
@@ -118,20 +133,20 @@ class ExpertQuerySet(NamedQuerySet):
     def public(self):
         """Experts who speak in at least one published statement."""
         speaks = _model("QuoteSpeaker").objects.filter(
-            expert=OuterRef("pk"), quote__status=PUBLISHED
+            published_rows("quote__"), expert=OuterRef("pk")
         )
         return self.filter(Exists(speaks))
 
     def with_statement_counts(self):
         return self.annotate(
-            statement_count=Count("speaker_roles", filter=Q(speaker_roles__quote__status=PUBLISHED))
+            statement_count=Count("speaker_roles", filter=published_rows("speaker_roles__quote__"))
         )
 
     def co_speakers_of(self, expert):
         """Who has spoken jointly with ``expert`` in published statements, most often first."""
         shared = (
             _model("QuoteSpeaker")
-            .objects.filter(expert=expert, quote__status=PUBLISHED)
+            .objects.filter(published_rows("quote__"), expert=expert)
             .values("quote")
         )
         return (

@@ -4,14 +4,14 @@ Views are thin: the statement lists go through ``listing.statement_listing`` (fi
 facets, pagination); the queries live in ``querysets.py``.
 """
 
-from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from . import cite
+from . import cite, slugs
 from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
 from .listing import statement_listing
 from .models import (
@@ -27,10 +27,10 @@ from .models import (
     Quote,
     QuoteSpeaker,
     Source,
-    Status,
     Topic,
 )
 from .pagination import paginate
+from .querysets import published_rows
 
 LATEST_COUNT = 10
 RELATED_COUNT = 5
@@ -38,6 +38,38 @@ CO_SPEAKER_COUNT = 10
 SUGGESTED = {"experts": Expert, "organizations": Organization, "outlets": Outlet}
 EXPERTS_PER_PAGE = 50
 COUNTRY_EXPERTS = 60
+
+
+class Moved(Exception):
+    """The slug asked for is a former one: answer with ``response`` (a 301)."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _by_slug(queryset, slug):
+    """The record with ``slug``; a renamed or merged one's old slug raises ``Moved``."""
+    obj = queryset.filter(slug=slug).first()
+    if obj is None:
+        raise Moved(slugs.redirect_or_404(queryset, slug))
+    return obj
+
+
+def follows_renames(view):
+    """Detail views by slug: a former slug answers 301 to the current URL, query kept."""
+
+    def wrapper(request, slug, **kwargs):
+        try:
+            return view(request, slug, **kwargs)
+        except Moved as moved:
+            response = moved.response
+            if request.META.get("QUERY_STRING"):
+                response["Location"] += "?" + request.META["QUERY_STRING"]
+            return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
 
 
 def _listing_page(request, template, queryset, exclude=(), **context):
@@ -56,15 +88,13 @@ def home(request):
             "collections": Collection.objects.published().annotate(
                 entry_count=Count(
                     "sections__entries__quote",
-                    filter=Q(sections__entries__quote__status=Status.PUBLISHED),
+                    filter=published_rows("sections__entries__quote__"),
                     distinct=True,
                 )
             ),
             "latest": published.newest_first().for_list()[:LATEST_COUNT],
             "countries": countries,
-            "topics": Topic.objects.annotate(
-                n=Count("quotes", filter=Q(quotes__status=Status.PUBLISHED))
-            )
+            "topics": Topic.objects.annotate(n=Count("quotes", filter=published_rows("quotes__")))
             .filter(n__gt=0)
             .order_by("-n", "name"),
             "totals": {
@@ -93,7 +123,9 @@ def quote_list(request):
 
 @require_safe
 def quote_detail(request, pk):
-    quote = get_object_or_404(Quote.objects.published().for_list(), pk=pk)
+    quote = Quote.objects.published().for_list().filter(pk=pk).first()
+    if quote is None:
+        return withdrawn_or_404(request, pk)
     speakers = [speaker.expert_id for speaker in quote.speakers.all()]
     return TemplateResponse(
         request,
@@ -112,6 +144,21 @@ def quote_detail(request, pk):
                 quote, request.build_absolute_uri(quote.get_absolute_url())
             ),
         },
+    )
+
+
+def withdrawn_or_404(request, pk):
+    """A withdrawn statement's permalink answers 410 Gone with a short notice: citations in
+    the wild get an honest answer. The notice shows when, never the statement itself."""
+    withdrawn = Quote.objects.withdrawn().filter(pk=pk).first()
+    if withdrawn is None:
+        raise Http404(_("No published statement has this number."))
+    change = withdrawn.status_changes.filter(to_status=withdrawn.status).order_by("-at").first()
+    return TemplateResponse(
+        request,
+        "commentary/withdrawn.html",
+        {"number": withdrawn.pk, "withdrawn_at": change.at if change else None},
+        status=410,
     )
 
 
@@ -136,15 +183,16 @@ def expert_list(request):
 
 
 @require_safe
+@follows_renames
 def expert_detail(request, slug):
-    expert = get_object_or_404(
+    expert = _by_slug(
         Expert.objects.public()
         .select_related("country")
         .prefetch_related(
             "other_names",
             Prefetch("affiliations", queryset=Affiliation.objects.timeline()),
         ),
-        slug=slug,
+        slug,
     )
     return _listing_page(
         request,
@@ -200,10 +248,9 @@ def country_detail(request, code):
 
 
 @require_safe
+@follows_renames
 def organization_detail(request, slug):
-    organization = get_object_or_404(
-        Organization.objects.public().select_related("parent"), slug=slug
-    )
+    organization = _by_slug(Organization.objects.public().select_related("parent"), slug)
     people = (
         organization.affiliations.filter(expert__in=Expert.objects.public())
         .select_related("expert")
@@ -221,8 +268,9 @@ def organization_detail(request, slug):
 
 
 @require_safe
+@follows_renames
 def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet.objects.public().select_related("country"), slug=slug)
+    outlet = _by_slug(Outlet.objects.public().select_related("country"), slug)
     return _listing_page(
         request,
         "commentary/outlet_detail.html",
@@ -245,8 +293,9 @@ def source_detail(request, pk):
 
 
 @require_safe
+@follows_renames
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    topic = _by_slug(Topic.objects.select_related("parent"), slug)
     return _listing_page(
         request,
         "commentary/topic_detail.html",
@@ -258,11 +307,12 @@ def topic_detail(request, slug):
 
 
 @require_safe
+@follows_renames
 def collection_detail(request, slug):
-    entries = CollectionEntry.objects.filter(quote__status=Status.PUBLISHED).prefetch_related(
+    entries = CollectionEntry.objects.filter(published_rows("quote__")).prefetch_related(
         Prefetch("quote", queryset=Quote.objects.for_list())
     )
-    collection = get_object_or_404(
+    collection = _by_slug(
         Collection.objects.published()
         .select_related("compiler", "source__outlet", "translation_source__outlet")
         .prefetch_related(
@@ -273,7 +323,7 @@ def collection_detail(request, slug):
                 ),
             )
         ),
-        slug=slug,
+        slug,
     )
     return TemplateResponse(
         request, "commentary/collection_detail.html", {"collection": collection}

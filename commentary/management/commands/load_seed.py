@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from commentary import history
 from commentary.models import Collection
 
 SEED_FIXTURES = [
@@ -34,6 +35,6 @@ class Command(BaseCommand):
             if verbosity:
                 self.stdout.write("Seed collection already loaded; nothing to do.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), history.recorded("manage.py load_seed"):
             for fixture in SEED_FIXTURES:
                 call_command("loaddata", fixture, verbosity=verbosity)

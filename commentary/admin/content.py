@@ -1,12 +1,11 @@
 """The editors' admin: every model, with autocompletes so that no form lists every row."""
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..merge import merge_experts, merge_outlets
+from ..models import (
     Affiliation,
     Citation,
     Collection,
@@ -22,19 +21,14 @@ from .models import (
     Source,
     Topic,
 )
+from .base import ArchiveAdmin, ArchiveInline, ArchiveInlineFormSet
+from .forms import QuoteForm
+from .merging import MergeAdmin
+from .workflow import AwaitingReviewFilter, ChildOfReviewedAdmin, ReviewedAdmin, ReviewedInline
 
 admin.site.site_header = _("Commentary Archive editors")
 admin.site.site_title = _("Commentary Archive")
 admin.site.index_title = _("Curate the archive")
-
-
-class ArchiveAdmin(admin.ModelAdmin):
-    """Shared defaults: bounded pages and foreign keys chosen by autocomplete."""
-
-    list_per_page = 50
-    list_max_show_all = 500
-    show_full_result_count = False
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SpeakerCountryFilter(admin.SimpleListFilter):
@@ -54,7 +48,7 @@ class SpeakerCountryFilter(admin.SimpleListFilter):
 # Inlines ------------------------------------------------------------------------------
 
 
-class PositionedInlineFormSet(BaseInlineFormSet):
+class PositionedInlineFormSet(ArchiveInlineFormSet):
     """Rows left at position 0 are numbered after the others, in the order shown.
 
     Editors add speakers, citations, sections and entries in reading order; they should not
@@ -78,36 +72,31 @@ class PositionedInlineFormSet(BaseInlineFormSet):
         super().clean()
 
 
-class PositionedInline(admin.TabularInline):
+class PositionedInline(ArchiveInline):
     formset = PositionedInlineFormSet
-    extra = 1
 
 
-class QuoteSpeakerInline(PositionedInline):
+class QuoteSpeakerInline(ReviewedInline, PositionedInline):
     model = QuoteSpeaker
-    extra = 1
     autocomplete_fields = ["expert", "affiliation"]
-    fields = ["position", "expert", "affiliation"]
+    fields = ["position", "expert", "affiliation", "version"]
     ordering = ["position"]
 
 
-class CitationInline(PositionedInline):
+class CitationInline(ReviewedInline, PositionedInline):
     model = Citation
-    extra = 1
     autocomplete_fields = ["source"]
-    fields = ["position", "source", "role", "locator"]
+    fields = ["position", "source", "role", "locator", "version"]
     ordering = ["position"]
 
 
-class ExpertNameInline(admin.TabularInline):
+class ExpertNameInline(ArchiveInline):
     model = ExpertName
-    extra = 1
-    fields = ["name", "language", "note"]
+    fields = ["name", "language", "note", "version"]
 
 
 class AffiliationInline(PositionedInline):
     model = Affiliation
-    extra = 1
     autocomplete_fields = ["organization"]
     fields = [
         "position",
@@ -117,21 +106,21 @@ class AffiliationInline(PositionedInline):
         "start_date",
         "end_date",
         "is_former",
+        "version",
     ]
 
 
-class CollectionSectionInline(PositionedInline):
+class CollectionSectionInline(ReviewedInline, PositionedInline):
     model = CollectionSection
-    extra = 1
-    fields = ["position", "title", "title_zh", "slug"]
+    fields = ["position", "title", "title_zh", "slug", "version"]
     show_change_link = True
 
 
-class CollectionEntryInline(PositionedInline):
+class CollectionEntryInline(ReviewedInline, PositionedInline):
     model = CollectionEntry
-    extra = 1
+    parent_path = "collection"
     autocomplete_fields = ["quote"]
-    fields = ["position", "quote"]
+    fields = ["position", "quote", "version"]
     ordering = ["position"]
 
 
@@ -139,12 +128,20 @@ class CollectionEntryInline(PositionedInline):
 
 
 @admin.register(Quote)
-class QuoteAdmin(ArchiveAdmin):
+class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
+    form = QuoteForm
     inlines = [QuoteSpeakerInline, CitationInline]
     autocomplete_fields = ["topics", "original"]
     list_display = ["short_text", "speaker_names", "display_date", "kind", "language", "status"]
     list_display_links = ["short_text"]
-    list_filter = ["status", "kind", "language", "topics", SpeakerCountryFilter]
+    list_filter = [
+        AwaitingReviewFilter,
+        "status",
+        "kind",
+        "language",
+        "topics",
+        SpeakerCountryFilter,
+    ]
     search_fields = [
         "text",
         "speakers__expert__name",
@@ -152,14 +149,26 @@ class QuoteAdmin(ArchiveAdmin):
         "speakers__expert__other_names__name",
     ]
     date_hierarchy = "said_on"
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "workflow_log"]
     fieldsets = [
-        (None, {"fields": ["text", "kind", "language", "status"]}),
+        (None, {"fields": ["text", "kind", "language", "status", "version"]}),
         (_("Date"), {"fields": [("said_on", "date_precision")]}),
         (_("Translation and context"), {"fields": ["original", "translator", "context"]}),
         (_("Topics"), {"fields": ["topics"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "workflow_log"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # the duplicate check's confirmation box, on the add form only
+            fieldsets = [(None, {"fields": ["confirm_not_duplicate"]}), *fieldsets]
+        return fieldsets
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # The form's duplicate check reads the speakers and sources being entered.
+        obj.entered_formsets = formsets
+        return formsets, inline_instances
 
     class Media:
         js = ["admin/js/jquery.init.js", "commentary/admin/speaker_affiliation.js"]
@@ -190,7 +199,8 @@ class QuoteAdmin(ArchiveAdmin):
 
 
 @admin.register(QuoteSpeaker)
-class QuoteSpeakerAdmin(ArchiveAdmin):
+class QuoteSpeakerAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
+    parent_field = "quote"
     list_display = ["expert", "quote", "affiliation", "position"]
     list_select_related = ["expert", "quote", "affiliation", "affiliation__organization"]
     autocomplete_fields = ["quote", "expert", "affiliation"]
@@ -198,7 +208,8 @@ class QuoteSpeakerAdmin(ArchiveAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(ArchiveAdmin):
+class CitationAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
+    parent_field = "quote"
     list_display = ["quote", "source", "role", "position"]
     list_select_related = ["quote", "source", "source__outlet"]
     list_filter = ["role"]
@@ -210,15 +221,26 @@ class CitationAdmin(ArchiveAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(ArchiveAdmin):
+class ExpertAdmin(MergeAdmin, ArchiveAdmin):
     inlines = [AffiliationInline, ExpertNameInline]
+    merge = staticmethod(merge_experts)
     list_display = ["name", "name_zh", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind", "country__region"]
     search_fields = ["name", "name_zh", "sort_name", "other_names__name", "slug"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "name_zh", "sort_name", "slug", "kind", "country", "bio", "wikidata_id"]
+    fields = [
+        "name",
+        "name_zh",
+        "sort_name",
+        "slug",
+        "kind",
+        "country",
+        "bio",
+        "wikidata_id",
+        "version",
+    ]
 
 
 @admin.register(ExpertName)
@@ -267,7 +289,8 @@ class CountryAdmin(ArchiveAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(ArchiveAdmin):
+class OutletAdmin(MergeAdmin, ArchiveAdmin):
+    merge = staticmethod(merge_outlets)
     list_display = ["name", "name_zh", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind"]
@@ -279,6 +302,7 @@ class OutletAdmin(ArchiveAdmin):
 @admin.register(Source)
 class SourceAdmin(ArchiveAdmin):
     list_display = ["__str__", "outlet", "kind", "published_on", "link_status"]
+    list_editable = ["link_status"]
     list_select_related = ["outlet"]
     list_filter = ["kind", "link_status", "outlet__kind"]
     search_fields = ["title", "url", "outlet__name", "outlet__name_zh"]
@@ -291,7 +315,7 @@ class SourceAdmin(ArchiveAdmin):
             _("Link"),
             {"fields": ["archived_url", "archived_on", "link_status", "link_checked_at"]},
         ),
-        (None, {"fields": ["notes"]}),
+        (None, {"fields": ["notes", "version"]}),
     ]
 
 
@@ -308,18 +332,20 @@ class TopicAdmin(ArchiveAdmin):
 
 
 @admin.register(Collection)
-class CollectionAdmin(ArchiveAdmin):
+class CollectionAdmin(ReviewedAdmin, ArchiveAdmin):
     inlines = [CollectionSectionInline]
     list_display = ["title", "compiler", "published_on", "status"]
     list_select_related = ["compiler"]
-    list_filter = ["status"]
+    list_filter = [AwaitingReviewFilter, "status"]
     search_fields = ["title", "title_zh", "slug"]
     autocomplete_fields = ["compiler", "source", "translation_source"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["workflow_log"]
 
 
 @admin.register(CollectionSection)
-class CollectionSectionAdmin(ArchiveAdmin):
+class CollectionSectionAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
+    parent_field = "collection"
     inlines = [CollectionEntryInline]
     list_display = ["title", "collection", "position"]
     list_select_related = ["collection"]
@@ -328,7 +354,9 @@ class CollectionSectionAdmin(ArchiveAdmin):
 
 
 @admin.register(CollectionEntry)
-class CollectionEntryAdmin(ArchiveAdmin):
+class CollectionEntryAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
+    parent_field = "section"
+    parent_path = "collection"
     list_display = ["section", "position", "quote"]
     list_select_related = ["section", "quote"]
     autocomplete_fields = ["section", "quote"]

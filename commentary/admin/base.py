@@ -1,0 +1,182 @@
+"""What every editors' admin page shares: bounded lists, history, and no lost edits.
+
+- History (django-reversion, with django-reversion-compare's view of the difference between
+  two versions): every save from the admin is a revision with the editor's name; the
+  history page compares any two versions and reverts to one (see ``history.py``).
+- Optimistic locking (django-concurrency): every form, inline row, changelist edit and action
+  carries the version it was opened with; a save from a form opened before someone else's
+  save is refused with a message saying who saved when, and the editor's input stays in the
+  form to reapply.
+"""
+
+from concurrency.admin import ConcurrencyActionMixin, ConcurrencyListEditableMixin
+from concurrency.exceptions import RecordModifiedError
+from concurrency.forms import ConcurrentForm
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
+
+from .. import history
+
+history.register()  # before any VersionAdmin registers the models its own way
+
+
+def last_saved_by(instance):
+    """ "Ana Li, 21 November 2026 14:03": who saved ``instance`` last and when, from history."""
+    version = (
+        Version.objects.get_for_object(instance)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+        .first()
+    )
+    if version is None:
+        return ""
+    user = version.revision.user
+    when = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
+    if user is None:
+        return _("an import or command, %(when)s") % {"when": when}
+    return f"{user.get_full_name() or user.get_username()}, {when}"
+
+
+class ArchiveForm(ConcurrentForm):
+    """A model form that refuses to save over a change made after it was opened."""
+
+    def clean(self):
+        version_field = self.instance._concurrencymeta.field.name
+        opened_with = self.cleaned_data.get(version_field)
+        if self.instance.pk and opened_with:
+            model = type(self.instance)
+            current = (
+                model._base_manager.filter(pk=self.instance.pk)
+                .values_list(version_field, flat=True)
+                .first()
+            )
+            if current is not None and current != opened_with:
+                raise ValidationError(
+                    _(
+                        "Not saved: someone else saved “%(record)s” after you opened it "
+                        "(%(who)s). Your changes are still in this form. Open the current "
+                        "version in another tab, compare it with yours in the history, and "
+                        "apply your changes there."
+                    )
+                    % {"record": self.instance, "who": last_saved_by(self.instance)},
+                    code="modified",
+                )
+        # ConcurrentForm.clean repeats the check (with its own message); ours came first.
+        return super(ConcurrentForm, self).clean()
+
+
+class ArchiveInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        conflicts = [
+            form for form in self.forms if any(e.code == "modified" for e in _errors(form))
+        ]
+        if conflicts:
+            raise ValidationError(
+                _("Rows changed by someone else since you opened the form are marked below."),
+                code="modified",
+            )
+
+
+def _errors(form):
+    return form.errors.as_data().get(NON_FIELD_ERRORS, []) if form.is_bound else []
+
+
+class ArchiveAdmin(ConcurrencyActionMixin, ConcurrencyListEditableMixin, CompareVersionAdmin):
+    """Shared defaults: bounded pages, foreign keys by autocomplete, history, locking."""
+
+    form = ArchiveForm
+    list_per_page = 50
+    list_max_show_all = 500
+    show_full_result_count = False
+    history_latest_first = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # History ---------------------------------------------------------------------------
+
+    def _object_or_404(self, request, object_id):
+        try:
+            obj = self.get_object(request, unquote(object_id))
+        except (ValueError, ValidationError):
+            obj = None
+        if obj is None:
+            raise Http404(_("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().compare_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        if not str(version_id).isdigit():
+            raise Http404(_("No such version."))
+        with history.restoring():
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404(_("No such version."))
+        with history.restoring():
+            return super().recover_view(request, version_id, extra_context)
+
+    # Locking ---------------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Someone saved between this form's checks and its save: nothing was written.
+            self.message_user(
+                request,
+                _("Not saved: someone else saved this record at the same moment. Try again."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(self, request, queryset):
+        """Actions check each selected row's version; malformed selections are refused
+        with a message instead of an error page."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        for value in selected:
+            pk, _sep, version = value.partition(",")
+            if not (pk.isdigit() or pk.isalpha()) or not version.isdigit():
+                self.message_user(
+                    request,
+                    _("The selection was not understood; reload the page and try again."),
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        try:
+            return super().response_action(request, queryset)
+        except RecordModifiedError:
+            self.message_user(
+                request,
+                _("Nothing was changed: a selected record was saved by someone else meanwhile."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ArchiveInline(admin.TabularInline):
+    """Inline rows carry their version too: a row changed by someone else is refused."""
+
+    form = ArchiveForm
+    formset = ArchiveInlineFormSet
+    extra = 1

@@ -1,0 +1,40 @@
+"""Read-only editorial records: the workflow log and former slugs."""
+
+from django.contrib import admin
+
+from ..models import FormerSlug, StatusChange
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "content_type", "object_id", "from_status", "to_status", "user"]
+    list_select_related = ["content_type", "user"]
+    list_filter = ["to_status", "content_type"]
+    date_hierarchy = "at"
+    list_per_page = 100
+    show_full_result_count = False
+
+
+@admin.register(FormerSlug)
+class FormerSlugAdmin(admin.ModelAdmin):
+    """Old addresses that redirect; an administrator may delete one to free the slug."""
+
+    list_display = ["slug", "content_type", "object_id", "retired_at"]
+    list_select_related = ["content_type"]
+    list_filter = ["content_type"]
+    search_fields = ["slug"]
+    readonly_fields = ["content_type", "object_id", "slug", "retired_at"]
+
+    def has_add_permission(self, request):
+        return False

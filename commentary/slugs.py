@@ -1,0 +1,70 @@
+"""Old URLs keep working: a renamed or merged record's former slugs redirect (301).
+
+When an expert, organisation, outlet, topic or collection changes its slug, the old one is
+kept as a ``FormerSlug``; merging moves the duplicate's slugs to the survivor. The detail
+views look a slug up among current slugs first, then among former ones.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save, pre_save
+from django.http import Http404, HttpResponsePermanentRedirect
+
+from .models import Collection, Expert, FormerSlug, Organization, Outlet, Topic
+
+SLUGGED = (Expert, Organization, Outlet, Topic, Collection)
+
+
+def retire(obj, slug):
+    """Keep ``slug`` as a former slug of ``obj`` (taking it over from anyone else)."""
+    content_type = ContentType.objects.get_for_model(obj)
+    FormerSlug.objects.update_or_create(
+        content_type=content_type, slug=slug, defaults={"object_id": obj.pk}
+    )
+
+
+def move_former_slugs(duplicate, survivor):
+    """A merged duplicate's slug and former slugs now lead to the survivor."""
+    content_type = ContentType.objects.get_for_model(survivor)
+    FormerSlug.objects.filter(content_type=content_type, object_id=duplicate.pk).update(
+        object_id=survivor.pk
+    )
+    retire(survivor, duplicate.slug)
+
+
+def redirect_or_404(queryset, slug):
+    """For a slug no current record has: 301 to the record that used to have it, if it is
+    still in ``queryset`` (the public ones), else 404."""
+    model = queryset.model
+    former = FormerSlug.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), slug=slug
+    ).first()
+    if former is not None:
+        current = queryset.filter(pk=former.object_id).first()
+        if current is not None:
+            return HttpResponsePermanentRedirect(current.get_absolute_url())
+    raise Http404(f"No {model._meta.verbose_name} has the slug {slug!r}.")
+
+
+def _remember_old_slug(sender, instance, raw=False, **kwargs):
+    if instance.pk is None:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    instance._retired_slug = old if old and old != instance.slug else None
+
+
+def _retire_old_slug(sender, instance, raw=False, **kwargs):
+    old = getattr(instance, "_retired_slug", None)
+    if old:
+        retire(instance, old)
+        instance._retired_slug = None
+    # A slug in use again by a live record is no longer a former one of anything.
+    FormerSlug.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), slug=instance.slug
+    ).delete()
+
+
+def connect():
+    for model in SLUGGED:
+        uid = f"slugs.{model._meta.model_name}"
+        pre_save.connect(_remember_old_slug, sender=model, dispatch_uid=uid)
+        post_save.connect(_retire_old_slug, sender=model, dispatch_uid=uid)

@@ -1,0 +1,142 @@
+"""The review workflow of statements and collections: draft → in review → published, withdrawn.
+
+Editors write drafts and submit them for review (or take them back); publishers also publish
+what is in review, withdraw what is published and reinstate what was withdrawn. Only
+publishers change what the public sees: a published or withdrawn record, and the rows inside
+it (speakers, citations, sections, entries), is read-only to editors.
+
+Every change of status, by any path (admin form, action, changelist, import, management
+command), is recorded as a ``StatusChange`` by the ``post_save`` receiver below, with the user
+of the surrounding django-reversion revision (none for commands and imports).
+"""
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .models import Collection, Quote, Status, StatusChange
+
+DRAFT, REVIEW, PUBLISHED, WITHDRAWN = (
+    Status.DRAFT,
+    Status.REVIEW,
+    Status.PUBLISHED,
+    Status.WITHDRAWN,
+)
+
+# (from, to) → does it need the publish permission?
+TRANSITIONS = {
+    (DRAFT, REVIEW): False,
+    (REVIEW, DRAFT): False,
+    (REVIEW, PUBLISHED): True,
+    (PUBLISHED, WITHDRAWN): True,
+    (WITHDRAWN, PUBLISHED): True,
+}
+# Statuses a record may be created with; publishers import published rows through commands.
+INITIAL = {DRAFT: False, REVIEW: False}
+PUBLIC_STATES = {PUBLISHED, WITHDRAWN}
+
+ACTION_LABELS = {
+    REVIEW: _("Submit for review"),
+    DRAFT: _("Return to draft"),
+    PUBLISHED: _("Publish"),
+    WITHDRAWN: _("Withdraw"),
+}
+
+
+class TransitionError(Exception):
+    pass
+
+
+def reviewed_models():
+    return (Quote, Collection)
+
+
+def publish_permission(model):
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def can_publish(user, model):
+    return user.has_perm(publish_permission(model))
+
+
+def can_edit(user, obj):
+    """Editors change drafts and records in review; published and withdrawn ones are for
+    publishers. ``obj`` is the statement or collection (None: a new one)."""
+    if obj is None or obj.pk is None:
+        return True
+    current = obj.loaded_status or obj.status
+    return current not in PUBLIC_STATES or can_publish(user, type(obj))
+
+
+def allowed_statuses(user, obj, model):
+    """The statuses ``user`` may give ``obj`` (None: a new record), the current one first."""
+    publisher = can_publish(user, model)
+    if obj is None or obj.pk is None:
+        return [s for s, needs in INITIAL.items() if publisher or not needs]
+    current = obj.loaded_status or obj.status
+    targets = [
+        to
+        for (start, to), needs in TRANSITIONS.items()
+        if start == current and (publisher or not needs)
+    ]
+    return [current, *targets]
+
+
+def check_transition(user, obj, to):
+    if to not in allowed_statuses(user, obj, type(obj)):
+        raise TransitionError(
+            _("You cannot move “%(record)s” from %(from)s to %(to)s.")
+            % {
+                "record": obj,
+                "from": Status(obj.loaded_status or obj.status).label,
+                "to": Status(to).label,
+            }
+        )
+
+
+def transition(obj, to, user):
+    """Move one record to status ``to`` as ``user``; recorded in history and the status log."""
+    check_transition(user, obj, to)
+    with transaction.atomic():
+        obj.status = to
+        obj.save()
+
+
+def remember_status(sender, instance, **kwargs):
+    """``pre_save`` receiver: a row saved without having been read (an import rewriting it)
+    has its stored status looked up, so the log compares with what was there."""
+    if instance.loaded_status is None and instance.pk is not None:
+        instance.loaded_status = (
+            sender._base_manager.filter(pk=instance.pk).values_list("status", flat=True).first()
+        )
+
+
+def record_transition(sender, instance, created=False, raw=False, **kwargs):
+    """``post_save`` receiver: log a change of status (or a record's first status)."""
+    before = None if created else instance.loaded_status
+    if before == instance.status and not created:
+        return
+    user = reversion.get_user() if reversion.is_active() else None
+    comment = (reversion.get_comment() if reversion.is_active() else "")[:500]
+    StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(sender),
+        object_id=instance.pk,
+        from_status=before or "",
+        to_status=instance.status,
+        user=user if user is not None and user.is_authenticated else None,
+        comment=comment,
+    )
+    instance.loaded_status = instance.status
+
+
+def connect():
+    from django.db.models.signals import post_save, pre_save
+
+    for model in reviewed_models():
+        pre_save.connect(
+            remember_status, sender=model, dispatch_uid=f"workflow.pre.{model._meta.model_name}"
+        )
+        post_save.connect(
+            record_transition, sender=model, dispatch_uid=f"workflow.{model._meta.model_name}"
+        )

@@ -1,6 +1,5 @@
 """The archive's data model. Names follow ../shared/DESIGN.md; they are a shared contract."""
 
-from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +14,7 @@ from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .dates import DatePrecision, format_partial_date, truncate
+from .locking import LockVersionField
 from .querysets import (
     AffiliationQuerySet,
     CollectionQuerySet,
@@ -32,7 +32,7 @@ wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks 
 def version_field():
     """The optimistic lock: a number every save increments. A form carries the number it was
     opened with, and a save from a form opened before someone else's save is refused."""
-    return AutoIncVersionField(_("version"), help_text=_("Increases with every saved change."))
+    return LockVersionField(_("version"), help_text=_("Increases with every saved change."))
 
 
 def prefers_chinese():

@@ -53,6 +53,11 @@ class ArchiveForm(ConcurrentForm):
     def clean(self):
         version_field = self.instance._concurrencymeta.field.name
         opened_with = self.cleaned_data.get(version_field)
+        if self.instance.pk and version_field in self.fields and not opened_with:
+            raise ValidationError(
+                _("This form lacks the version it was opened with; reload the page."),
+                code="modified",
+            )
         if self.instance.pk and opened_with:
             model = type(self.instance)
             current = (

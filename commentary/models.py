@@ -24,6 +24,7 @@ from .querysets import (
     OutletQuerySet,
     QuoteQuerySet,
     SourceQuerySet,
+    TopicQuerySet,
 )
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
@@ -519,6 +520,7 @@ class Topic(BilingualNameMixin, models.Model):
 
     version = version_field()
     former_slugs = GenericRelation("FormerSlug")
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -100,6 +100,14 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics of published statements, and the broader topics they belong to."""
+        through = _model("Quote").topics.through
+        tagged = through.objects.filter(published_rows("quote__")).values("topic")
+        return self.filter(Q(pk__in=tagged) | Q(children__in=tagged)).distinct()
+
+
 class CountryQuerySet(models.QuerySet):
     def with_statement_counts(self):
         """Countries whose experts speak in published statements, with both counts."""

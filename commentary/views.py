@@ -263,7 +263,7 @@ def organization_detail(request, slug):
         exclude=("organization",),
         object=organization,
         people=people,
-        units=organization.children.order_by("name"),
+        units=Organization.objects.public().filter(parent=organization).order_by("name"),
     )
 
 
@@ -295,14 +295,14 @@ def source_detail(request, pk):
 @require_safe
 @follows_renames
 def topic_detail(request, slug):
-    topic = _by_slug(Topic.objects.select_related("parent"), slug)
+    topic = _by_slug(Topic.objects.public().select_related("parent"), slug)
     return _listing_page(
         request,
         "commentary/topic_detail.html",
         Quote.objects.published().by_topic(topic),
         exclude=("topic",),
         object=topic,
-        subtopics=topic.children.order_by("name"),
+        subtopics=Topic.objects.public().filter(parent=topic).order_by("name"),
     )
 
 

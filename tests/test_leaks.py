@@ -247,8 +247,8 @@ def test_no_public_surface_shows_unpublished_work(archive, client, editor_client
     assert_no_markers(pages)
     # The crawl did reach the pages where unpublished work would show.
     urls = {url for url, _status, _text in pages}
-    for quote in archive["unpublished"]:
-        assert quote.get_absolute_url() in urls
+    for statement in archive["unpublished"]:
+        assert statement.get_absolute_url() in urls
 
 
 def test_withdrawn_permalink_is_gone_and_others_not_found(archive, client):

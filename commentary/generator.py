@@ -476,6 +476,8 @@ class Loader:
             fields = model._meta.local_fields
             self.columns[model] = [f.column for f in fields]
             self.defaults[model] = {f.column: f.get_default() for f in fields}
+            if "version" in self.defaults[model]:
+                self.defaults[model]["version"] = 1  # as if saved once (optimistic locking)
             latest = model.objects.order_by("-pk").values_list("pk", flat=True).first()
             self.next_id[model] = (latest or 0) + 1
             self.rows[model] = []

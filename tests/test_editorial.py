@@ -556,3 +556,16 @@ def test_sessions_end_with_the_browser_and_within_a_working_day(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_generated_rows_are_lockable_and_the_run_is_in_history(publisher):
+    call_command("generate_archive", quotes=30, experts=5, seed=3, stdout=open("/dev/null", "w"))
+    from reversion.models import Revision
+
+    assert Revision.objects.filter(comment__startswith="manage.py generate_archive").exists()
+    assert set(Quote.objects.values_list("version", flat=True)) == {1}
+    quote = Quote.objects.filter(status="draft").first() or Quote.objects.first()
+    quote.status = "draft"
+    quote.save()
+    response = save(publisher, quote, open_form(publisher, quote), context="Checked.")
+    assert response.status_code == 302

@@ -3,6 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from reversion.models import Revision
 
 from commentary.generator import Generator
 
@@ -24,6 +26,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         Generator(quotes, experts, seed, stdout=self.stdout).run()
         elapsed = time.monotonic() - started
+        # The rows are written by COPY, beneath the ORM: the history records the run as one
+        # revision (no per-row versions: synthetic benchmark data is not edited back).
+        Revision.objects.create(
+            date_created=timezone.now(),
+            comment=f"manage.py generate_archive: {quotes} synthetic statements, "
+            f"{experts} experts, seed {seed} (rows not versioned one by one)",
+        )
         self.stdout.write(
             f"Generated {quotes} statements and {experts} experts in {elapsed:.0f} s."
         )

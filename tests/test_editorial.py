@@ -3,6 +3,7 @@ path), history with compare and revert, optimistic locking, the duplicate warnin
 old slugs, and the login lockout."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -559,7 +560,7 @@ def test_sessions_end_with_the_browser_and_within_a_working_day(settings):
 
 
 def test_generated_rows_are_lockable_and_the_run_is_in_history(publisher):
-    call_command("generate_archive", quotes=30, experts=5, seed=3, stdout=open("/dev/null", "w"))
+    call_command("generate_archive", quotes=30, experts=5, seed=3, stdout=io.StringIO())
     from reversion.models import Revision
 
     assert Revision.objects.filter(comment__startswith="manage.py generate_archive").exists()

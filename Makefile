@@ -7,8 +7,9 @@ DEV_ENV := DJANGO_DEBUG=true
 # Production-like environment for `check --deploy`: a random key, debug off.
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=archive.example.org \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
-# Tests: no persistent connections, so live-server threads leave none behind.
-TEST_ENV := $(DEV_ENV) DJANGO_CONN_MAX_AGE=0
+# Tests: no persistent connections, so live-server threads leave none behind; an API rate
+# limit no test run reaches (tests/test_api.py checks the limit itself).
+TEST_ENV := $(DEV_ENV) DJANGO_CONN_MAX_AGE=0 DJANGO_API_RATE=100000/minute
 PYTEST_ARGS ?=
 
 NODE_STAMP := node_modules/.installed

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Machine surfaces: the same in every interface language, so outside the prefixes.
+    path("api/", include("commentary.api.urls")),
+    path("", include("commentary.machine_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -317,6 +317,8 @@ def active_filters(filterset, params):
     for name in ("expert", "organization", "outlet", "topic", "collection"):
         if data.get(name):
             add(filterset.filters[name].label, data[name].display_name, **{name: None})
+    if data.get("source"):
+        add(filterset.filters["source"].label, data["source"], source=None)
     for name in ("date_from", "date_to"):
         if data.get(name):
             add(filterset.filters[name].label, format_partial_date(*data[name]), **{name: None})

@@ -2,7 +2,8 @@
 
 Parameters: ``q``, ``country`` (repeatable), ``region``, ``expert``, ``organization``,
 ``outlet``, ``source_kind``, ``topic``, ``language``, ``kind``, ``date_from``, ``date_to``,
-``collection``, ``sort``, ``page_size`` (``page`` is the paginator's).
+``collection``, ``source`` (a number; the export and feed links of a source page carry it),
+``sort``, ``page_size`` (``page`` is the paginator's).
 
 Experts, organisations and outlets are text fields, never a ``<select>`` of every row:
 they take a slug (what links and the suggestion list give) or a name in any script, and
@@ -137,6 +138,14 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(queryset, to_field_name="slug", **kwargs)
 
 
+class SourceField(forms.ModelChoiceField):
+    """A source by its number, as the source page links to it (a hidden field)."""
+
+    default_error_messages = {
+        "invalid_choice": _("No source in the archive has the number “%(value)s”."),
+    }
+
+
 class CountryCodesField(forms.Field):
     """Repeated ISO codes (``?country=RU&country=US``); cleans to a list of countries."""
 
@@ -174,6 +183,7 @@ ExpertFilter = _filter_for(ExpertField)
 OrganizationFilter = _filter_for(OrganizationField)
 OutletFilter = _filter_for(OutletField)
 SlugFilter = _filter_for(SlugChoiceField)
+SourceFilter = _filter_for(SourceField)
 PartialDateFilter = _filter_for(PartialDateField)
 
 
@@ -245,6 +255,9 @@ class QuoteFilterSet(django_filters.FilterSet):
         method="filter_collection",
         queryset=Collection.objects.published(),
     )
+    source = SourceFilter(
+        label=_("Source"), method="filter_source", queryset=Source.objects.public()
+    )
 
     class Meta:
         model = Quote
@@ -290,6 +303,9 @@ class QuoteFilterSet(django_filters.FilterSet):
 
     def filter_collection(self, queryset, name, value):
         return queryset.in_collection(value)
+
+    def filter_source(self, queryset, name, value):
+        return queryset.by_source(value)
 
     def filtered(self, queryset=None, exclude=()):
         """The rows the valid filters select, ignoring ``exclude`` (for facet counts)."""

@@ -20,7 +20,7 @@ from .facets import (
     statement_facets,
 )
 from .filters import QuoteFilterSet, Sort
-from .models import Country, Expert
+from .models import Country, Expert, Quote
 from .pagination import COUNT_CAP, CappedPaginator, cursor_of, keyset_page, numbered_page
 from .search import highlight, parse_query
 
@@ -84,6 +84,24 @@ def statement_listing(request, queryset, exclude=()):
     return context, 200
 
 
+def selected_statements(params, queryset=None, request=None):
+    """``(filterset, rows)``: the published statements the filters in ``params`` select, in
+    the list's order, for every surface that takes the list's parameters (exports, feeds,
+    citations of a list, the API). ``rows`` is None when a filter is invalid; the caller
+    answers 400 with ``filter_errors(filterset)``."""
+    if queryset is None:
+        queryset = Quote.objects.published()
+    filterset = QuoteFilterSet(params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        return filterset, None
+    return filterset, filterset.qs
+
+
+def filter_errors(filterset):
+    """The invalid filters as ``{parameter: [message, ...]}`` in the active language."""
+    return {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+
+
 def _facet_key(request):
     """The listing's page and filters (not its page number, order or size) and language."""
     params = request.GET.copy()
@@ -126,6 +144,10 @@ def form_controls(filterset, facets, params):
         }
         if name == "q":
             control["type"] = "search"
+        elif name == "source":  # set by a source page's links, kept when filters change
+            if not control["value"]:
+                continue
+            control["type"] = "hidden"
         elif name in ("date_from", "date_to"):
             control.update(type="date", placeholder=_("YYYY, YYYY-MM or YYYY-MM-DD"))
         elif name in ("expert", "organization", "outlet"):

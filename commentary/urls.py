@@ -32,5 +32,8 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
+    # Exports of any statement list (exports.py)
+    # Citations: one statement, or a whole filtered list (cite.py)
+    # Atom feeds (feeds.py)
     re_path(r"^suggest/(?P<kind>experts|organizations|outlets)/$", views.suggest, name="suggest"),
 ]

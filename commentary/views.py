@@ -287,7 +287,7 @@ def source_detail(request, pk):
         request,
         "commentary/source_detail.html",
         Quote.objects.published().by_source(source),
-        exclude=("outlet", "source_kind"),
+        exclude=("outlet", "source_kind", "source"),
         object=source,
     )
 

@@ -8,6 +8,7 @@ no values for fails it, so nothing is skipped silently. The same crawl runs with
 logged in: the public site shows editors nothing more.
 """
 
+import itertools
 import re
 from collections import deque
 from html import unescape
@@ -151,25 +152,28 @@ def parameter_values():
 def seed_urls():
     values = parameter_values()
     urls = set()
-    for _prefix, pattern in public_patterns():
+    for prefix, pattern in public_patterns():
         regex = pattern.pattern.regex
         names = list(regex.groupindex)
         if not names:
-            urls.add("/" + _literal(pattern.pattern))
+            urls.add("/" + prefix + _literal(pattern.pattern))
             continue
-        assert len(names) == 1, f"teach the leak crawl about {pattern.pattern}"
-        name = names[0]
-        choices = values.get(name) or _alternatives(regex.pattern, name)
-        assert choices, f"the leak crawl has no values for <{name}> in {pattern.pattern}"
-        template = regex.pattern
-        for value in choices:
-            path = re.sub(rf"\(\?P<{name}>[^)]*\)", str(value), template)
-            urls.add("/" + path.lstrip("^").rstrip("$").replace("\\Z", ""))
+        choices = []
+        for name in names:
+            options = values.get(name) or _alternatives(regex.pattern, name)
+            assert options, f"the leak crawl has no values for <{name}> in {pattern.pattern}"
+            choices.append(options)
+        for combination in itertools.product(*choices):
+            path = regex.pattern
+            for name, value in zip(names, combination, strict=True):
+                path = re.sub(rf"\(\?P<{name}>[^)]*\)", str(value), path)
+            urls.add("/" + prefix + _literal(path))
     return sorted(urls)
 
 
 def _literal(route):
-    return str(route).lstrip("^").rstrip("$")
+    """A pattern's path as a URL: anchors and backslash escapes dropped."""
+    return str(route).lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
 
 
 def _alternatives(regex, name):

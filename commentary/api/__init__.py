@@ -1,0 +1,1 @@
+"""The read API under ``/api/``: Django REST framework views over published rows only."""

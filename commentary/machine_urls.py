@@ -1,0 +1,9 @@
+"""URLs for machines rather than readers, outside the language prefixes: the sitemap,
+robots.txt and the Popolo export."""
+
+app_name = "machine"
+
+urlpatterns = [
+    # Sitemap and robots.txt (sitemaps.py)
+    # Popolo (popolo.py)
+]

@@ -69,3 +69,17 @@ def format_partial_date(value, precision):
     if precision == DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def iso_partial_date(value, precision):
+    """ISO 8601 at the date's precision: ``2026-02-04``, ``2026-02`` or ``2026``; "" if none.
+
+    Machine formats (exports, the API, structured metadata) never claim a day or month the
+    source does not give."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()

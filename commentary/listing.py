@@ -80,8 +80,41 @@ def statement_listing(request, queryset, exclude=()):
         chips=active_filters(filterset, params),
         controls=form_controls(filterset, facets, params),
         sort_links=sort_links(filterset, params),
+        downloads=download_links(request),
     )
     return context, 200
+
+
+# The filter each scoped page is about, by its URL name: (parameter, URL keyword).
+PAGE_SCOPES = {
+    "expert-detail": ("expert", "slug"),
+    "country-detail": ("country", "code"),
+    "organization-detail": ("organization", "slug"),
+    "outlet-detail": ("outlet", "slug"),
+    "topic-detail": ("topic", "slug"),
+    "source-detail": ("source", "pk"),
+}
+# (label, URL name, URL arguments) of each machine format of a list.
+DOWNLOADS = [
+    ("CSV", "commentary:quote-export", ["csv"]),
+    ("JSON", "commentary:quote-export", ["json"]),
+    ("JSON Lines", "commentary:quote-export", ["jsonl"]),
+]
+
+
+def download_links(request):
+    """(label, URL) of every export of the list on this page: the list's own filters plus,
+    on a scoped page (an expert's, a country's…), the filter the page is about."""
+    params = request.GET.copy()
+    for name in ("page", "after", "page_size"):
+        params.pop(name, None)
+    match = request.resolver_match
+    scope = PAGE_SCOPES.get(match.url_name) if match else None
+    if scope:
+        parameter, keyword = scope
+        params[parameter] = str(match.kwargs[keyword])
+    query = query_url(params)
+    return [(label, reverse(name, args=args) + query) for label, name, args in DOWNLOADS]
 
 
 def selected_statements(params, queryset=None, request=None):

@@ -9,6 +9,6 @@ dropped before the next.
 CHUNK_SIZE = 1000
 
 
-def in_chunks(rows, size=CHUNK_SIZE):
+def in_chunks(rows, size=None):
     """Every row of ``rows`` in order, ``size`` at a time; prefetches run once per chunk."""
-    return rows.iterator(chunk_size=size)
+    return rows.iterator(chunk_size=size or CHUNK_SIZE)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from . import views
+from . import exports, views
 
 
 class CountryCodeConverter:
@@ -33,6 +33,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
     # Exports of any statement list (exports.py)
+    re_path(r"^quotes/export\.(?P<fmt>csv|jsonl|json)$", exports.quote_export, name="quote-export"),
     # Citations: one statement, or a whole filtered list (cite.py)
     # Atom feeds (feeds.py)
     re_path(r"^suggest/(?P<kind>experts|organizations|outlets)/$", views.suggest, name="suggest"),

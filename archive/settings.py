@@ -164,6 +164,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to the published statements of the Commentary Archive.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind": each gets its own named enum in the document.
+    "ENUM_NAME_OVERRIDES": {
+        f"{model}KindEnum": f"commentary.models.{model}.Kind"
+        for model in ("Quote", "Expert", "Organization", "Outlet", "Source")
+    },
 }
 
 # Internationalisation: interface in English and Simplified Chinese.

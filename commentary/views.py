@@ -5,7 +5,7 @@ facets, pagination); the queries live in ``querysets.py``.
 """
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from . import cite, slugs
 from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
-from .listing import statement_listing
+from .listing import filter_errors, selected_statements, statement_listing
 from .models import (
     Affiliation,
     Citation,
@@ -31,6 +31,7 @@ from .models import (
 )
 from .pagination import paginate
 from .querysets import published_rows
+from .streaming import in_chunks
 
 LATEST_COUNT = 10
 RELATED_COUNT = 5
@@ -140,10 +141,47 @@ def quote_detail(request, pk):
             .exclude(pk=quote.pk)
             .newest_first()
             .for_list()[:RELATED_COUNT],
-            "citation_text": cite.plain_text(
-                quote, request.build_absolute_uri(quote.get_absolute_url())
-            ),
+            "citations": cite.plain_texts(quote, request),
+            "citation_formats": cite.FORMAT_NAMES,
         },
+    )
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def quote_citation(request, pk, fmt):
+    """One statement's citation as a file for a reference manager (BibTeX, RIS, CSL-JSON).
+    It answers exactly as the permalink does: 404 unless published, 410 once withdrawn."""
+    quote = Quote.objects.published().for_list().filter(pk=pk).first()
+    if quote is None:
+        return withdrawn_or_404(request, pk)
+    return _attachment(
+        HttpResponse(
+            "".join(cite.download([quote], request, fmt)), content_type=cite.CONTENT_TYPES[fmt]
+        ),
+        cite.filename(fmt, pk),
+    )
+
+
+@require_safe
+def quote_list_citation(request, fmt):
+    """The citations of every statement a list's filters select (not just a page), in the
+    list's order, streamed in chunks so that a million rows never sit in memory at once.
+    An invalid filter answers 400 naming the parameter, as the list does."""
+    filterset, rows = selected_statements(request.GET, request=request)
+    if rows is None:
+        return JsonResponse(
+            {"errors": filter_errors(filterset)},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    pieces = cite.download(in_chunks(rows.for_list()), request, fmt)
+    return _attachment(
+        StreamingHttpResponse(pieces, content_type=cite.CONTENT_TYPES[fmt]), cite.filename(fmt)
     )
 
 

@@ -81,6 +81,7 @@ def statement_listing(request, queryset, exclude=()):
         controls=form_controls(filterset, facets, params),
         sort_links=sort_links(filterset, params),
         downloads=download_links(request),
+        feed_url=feed_link(request),
     )
     return context, 200
 
@@ -99,15 +100,36 @@ DOWNLOADS = [
     ("CSV", "commentary:quote-export", ["csv"]),
     ("JSON", "commentary:quote-export", ["json"]),
     ("JSON Lines", "commentary:quote-export", ["jsonl"]),
+    ("BibTeX", "commentary:quote-list-citation", ["bib"]),
+    ("RIS", "commentary:quote-list-citation", ["ris"]),
+    ("CSL-JSON", "commentary:quote-list-citation", ["json"]),
 ]
+
+
+# The Atom feed of each page that lists statements (feeds.py), by the page's URL name.
+PAGE_FEEDS = {
+    "quote-list": "commentary:quote-feed",
+    "expert-detail": "commentary:expert-feed",
+    "country-detail": "commentary:country-feed",
+    "organization-detail": "commentary:organization-feed",
+    "outlet-detail": "commentary:outlet-feed",
+    "topic-detail": "commentary:topic-feed",
+}
+
+
+def _list_params(request):
+    params = request.GET.copy()
+    for name in ("page", "after", "page_size", "sort"):
+        params.pop(name, None)
+    return params
 
 
 def download_links(request):
     """(label, URL) of every export of the list on this page: the list's own filters plus,
     on a scoped page (an expert's, a country's…), the filter the page is about."""
-    params = request.GET.copy()
-    for name in ("page", "after", "page_size"):
-        params.pop(name, None)
+    params = _list_params(request)
+    if request.GET.get("sort"):
+        params["sort"] = request.GET["sort"]
     match = request.resolver_match
     scope = PAGE_SCOPES.get(match.url_name) if match else None
     if scope:
@@ -115,6 +137,22 @@ def download_links(request):
         params[parameter] = str(match.kwargs[keyword])
     query = query_url(params)
     return [(label, reverse(name, args=args) + query) for label, name, args in DOWNLOADS]
+
+
+def feed_link(request):
+    """The Atom feed of the list on this page, with the same filters (feeds are always
+    newest first, so the order is not carried); a source page's feed is the filtered
+    list's."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    params = _list_params(request)
+    if match.url_name == "source-detail":
+        params["source"] = str(match.kwargs["pk"])
+        return reverse("commentary:quote-feed") + query_url(params)
+    if match.url_name not in PAGE_FEEDS:
+        return None
+    return reverse(PAGE_FEEDS[match.url_name], kwargs=match.kwargs) + query_url(params)
 
 
 def selected_statements(params, queryset=None, request=None):

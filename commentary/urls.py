@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from . import exports, views
+from . import exports, feeds, views
 
 
 class CountryCodeConverter:
@@ -35,6 +35,23 @@ urlpatterns = [
     # Exports of any statement list (exports.py)
     re_path(r"^quotes/export\.(?P<fmt>csv|jsonl|json)$", exports.quote_export, name="quote-export"),
     # Citations: one statement, or a whole filtered list (cite.py)
+    re_path(
+        r"^quotes/(?P<pk>[0-9]+)/cite\.(?P<fmt>bib|ris|json)$",
+        views.quote_citation,
+        name="quote-citation",
+    ),
+    re_path(
+        r"^quotes/cite\.(?P<fmt>bib|ris|json)$",
+        views.quote_list_citation,
+        name="quote-list-citation",
+    ),
     # Atom feeds (feeds.py)
+    path("quotes/feed/", feeds.quote_feed, name="quote-feed"),
+    path("experts/<slug:slug>/feed/", feeds.expert_feed, name="expert-feed"),
+    path("countries/<country:code>/feed/", feeds.country_feed, name="country-feed"),
+    path("organizations/<slug:slug>/feed/", feeds.organization_feed, name="organization-feed"),
+    path("outlets/<slug:slug>/feed/", feeds.outlet_feed, name="outlet-feed"),
+    path("topics/<slug:slug>/feed/", feeds.topic_feed, name="topic-feed"),
+    path("collections/<slug:slug>/feed/", feeds.collection_feed, name="collection-feed"),
     re_path(r"^suggest/(?P<kind>experts|organizations|outlets)/$", views.suggest, name="suggest"),
 ]

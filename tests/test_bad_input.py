@@ -24,11 +24,13 @@ LIST_PARAMETERS = [
     "date_from",
     "date_to",
     "collection",
+    "source",
     "sort",
     "page",
     "page_size",
     "after",
     "name",
+    "p",
 ]
 MALFORMED = {
     "letters": "abc",
@@ -56,7 +58,8 @@ def public_urls(urls):
     """Every named public URL: the test fails if a new one is not in the table."""
     names = {
         pattern.name
-        for pattern in get_resolver("commentary.urls").url_patterns
+        for urlconf in ("commentary.urls", "commentary.machine_urls")
+        for pattern in get_resolver(urlconf).url_patterns
         if getattr(pattern, "name", None)
     }
     assert names == set(urls), f"add {names - set(urls)} to the bad-input table"
@@ -81,6 +84,20 @@ def urls(rich_archive):
         "topic-detail": by_name["topic"],
         "collection-detail": by_name["collection"],
         "suggest": lambda: "/suggest/experts/",
+        "quote-export": lambda: "/quotes/export.csv",
+        "quote-citation": lambda: by_name["quote"]() + "cite.bib",
+        "quote-list-citation": lambda: "/quotes/cite.ris",
+        "quote-feed": lambda: "/quotes/feed/",
+        "expert-feed": lambda: by_name["expert"]() + "feed/",
+        "country-feed": lambda: by_name["country"]() + "feed/",
+        "organization-feed": lambda: by_name["organization"]() + "feed/",
+        "outlet-feed": lambda: by_name["outlet"]() + "feed/",
+        "topic-feed": lambda: by_name["topic"]() + "feed/",
+        "collection-feed": lambda: by_name["collection"]() + "feed/",
+        "sitemap": lambda: "/sitemap.xml",
+        "sitemap-section": lambda: "/sitemap-quotes.xml",
+        "robots": lambda: "/robots.txt",
+        "popolo": lambda: "/popolo.json",
     }
     return public_urls(table)
 

@@ -162,3 +162,23 @@ def test_rows_are_read_a_chunk_at_a_time(archive, client, monkeypatch, make_quot
         make_quote(speakers=[archive["ryabkov"]])
     assert queries(1000) == one_chunk  # 30 rows, the same queries
     assert queries(12) == one_chunk + 2 * per_chunk  # 30 rows in three chunks
+
+
+def test_every_list_page_links_its_feed_in_the_head_and_beside_the_downloads(archive, client):
+    expert = archive["ryabkov"]
+    page = client.get(expert.get_absolute_url(), {"kind": "direct", "page": 2})
+    feed = f"/experts/{expert.slug}/feed/?kind=direct"
+    assert page.context["feed_url"] == feed
+    html = page.content.decode()
+    head = html[: html.index("</head>")]
+    assert f'type="application/atom+xml" title="Atom feed of these statements" href="{feed}"' in (
+        head.replace("&amp;", "&")
+    )
+    listing = client.get("/quotes/", {"country": "RU", "sort": "oldest"})
+    assert listing.context["feed_url"] == "/quotes/feed/?country=RU"
+    assert dict(listing.context["downloads"])["BibTeX"] == "/quotes/cite.bib?country=RU&sort=oldest"
+    source = archive["joint"].citations.get().source
+    assert client.get(source.get_absolute_url()).context["feed_url"] == (
+        f"/quotes/feed/?source={source.pk}"
+    )
+    assert client.get(page.context["feed_url"]).status_code == 200

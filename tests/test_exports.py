@@ -182,3 +182,19 @@ def test_every_list_page_links_its_feed_in_the_head_and_beside_the_downloads(arc
         f"/quotes/feed/?source={source.pk}"
     )
     assert client.get(page.context["feed_url"]).status_code == 200
+
+
+def test_translations_link_only_published_statements(archive, client, make_quote):
+    expert = archive["ryabkov"]
+    original = make_quote("Original words", speakers=[expert])
+    published = make_quote("译文", speakers=[expert], original=original, language="zh-Hans")
+    make_quote("DRAFTMARKER 草稿译文", speakers=[expert], original=original, status="draft")
+    draft_original = make_quote("DRAFTMARKER original", speakers=[expert], status="draft")
+    orphan = make_quote("Translated words", speakers=[expert], original=draft_original)
+    records = {r["id"]: r for r in json.loads(body(client.get("/quotes/export.json")))}
+    assert records[original.pk]["translations"] == [published.pk]
+    assert records[published.pk]["original"] == original.pk
+    assert records[orphan.pk]["original"] is None
+    assert records[original.pk]["speakers"][0]["url"] == (
+        f"http://testserver/experts/{expert.slug}/"
+    )

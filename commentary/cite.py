@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 import rispy
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output import bibtex as pybtex_bibtex
 
-from .dates import DatePrecision, format_partial_date
+from .dates import DatePrecision, format_partial_date, iso_partial_date
+from .links import permanent_url
 from .models import Citation, Expert, Outlet, Quote, Source, prefers_chinese
 from .search import CJK_CHAR
 
@@ -103,22 +104,46 @@ def _speaker(speaker):
     return _("%(name)s (%(role)s)") % {"name": name, "role": role} if role else name
 
 
-def _source(quote):
-    """The source a reader should look up: the first that is not only a compilation."""
+def primary_citation(quote):
+    """The citation a reader should look up first: the first that is not only a
+    compilation, else the first (over prefetched citations: no query). Citations,
+    Highwire tags and JSON-LD's ``isBasedOn`` all name this one."""
     citations = list(quote.citations.all())
     chosen = next((c for c in citations if c.role != Citation.Role.COMPILATION), None)
-    chosen = chosen or (citations[0] if citations else None)
-    return chosen.source if chosen else None
+    return chosen or (citations[0] if citations else None)
+
+
+def _source(quote):
+    citation = primary_citation(quote)
+    return citation.source if citation else None
+
+
+QUOTED_HEADLINE = gettext_lazy("%(speakers)s: “%(text)s”")
+HEADLINES = {
+    Quote.Kind.DIRECT: gettext_lazy("%(speakers)s: %(text)s"),  # its own quotation marks
+    Quote.Kind.PARTIAL: gettext_lazy("%(speakers)s (partial quote): %(text)s"),
+    Quote.Kind.PARAPHRASE: gettext_lazy("%(speakers)s (paraphrase): %(text)s"),
+}
+
+
+def headline(quote, chars):
+    """ "Speakers: “words”" in at most about ``chars`` characters of text, for feed entries
+    and page metadata: a paraphrase or partial quote says so and is never in quotation
+    marks, so a reader never takes it for the speaker's words."""
+    speakers = pgettext("list separator", ", ").join(
+        s.expert.display_name for s in quote.speakers.all()
+    )
+    text = Truncator(_clean(quote.text)).chars(chars)
+    title = HEADLINES[quote.kind]
+    if quote.kind == Quote.Kind.DIRECT and text[:1] not in QUOTATION_MARKS:
+        title = QUOTED_HEADLINE
+    return title % {"speakers": speakers, "text": text}
 
 
 def _title(quote, words):
     if quote.kind == Quote.Kind.PARAPHRASE:
         return capfirst(_("paraphrased: %(text)s") % {"text": words})
     return words
-
-
-def _absolute(request, path):
-    return request.build_absolute_uri(path)
 
 
 def _parts(quote, request, today):
@@ -133,13 +158,13 @@ def _parts(quote, request, today):
         title=_title(quote, words),
         names=[_name(s.expert) for s in speakers],
         speakers=[_speaker(s) for s in speakers],
-        permalink=_absolute(request, quote.get_absolute_url()),
+        permalink=permanent_url(request, quote),
         accessed=today,
         language=quote.language,
         translator=_clean(quote.translator),
     )
     if quote.original:  # prefetched published-only: None when the original is not public
-        parts.original_url = _absolute(request, quote.original.get_absolute_url())
+        parts.original_url = permanent_url(request, quote.original)
     source = _source(quote)
     if source:
         outlet = source.outlet
@@ -225,12 +250,12 @@ def _words(parts):
     if parts.kind == Quote.Kind.PARAPHRASE:
         return parts.title
     words = parts.words
-    if words[:1] not in QUOTATION_MARKS:  # else the text carries its own quotation marks
-        words = _("“%(text)s”") % {"text": words}
-    if parts.kind == Quote.Kind.PARTIAL:
-        words = pgettext("a partial quote's words in a citation", "%(words)s (partial quote)") % {
+    if parts.kind == Quote.Kind.PARTIAL:  # its own marks enclose the speaker's words only
+        return pgettext("a partial quote's words in a citation", "%(words)s (partial quote)") % {
             "words": words
         }
+    if words[:1] not in QUOTATION_MARKS:  # else the text carries its own quotation marks
+        words = _("“%(text)s”") % {"text": words}
     return words
 
 
@@ -335,11 +360,6 @@ def _csl(parts):
     return {key: value for key, value in item.items() if value}
 
 
-def csl_item(quote, request, today=None):
-    """The statement as one CSL-JSON item (a dict)."""
-    return _csl(_parts(quote, request, today or timezone.localdate()))
-
-
 # BibTeX -----------------------------------------------------------------------------------
 
 # pybtex's writer escapes % & # _ ~ but passes backslashes, braces, $ and ^ through as LaTeX.
@@ -389,10 +409,6 @@ def _person(name):
     return Person(last=_tex(family), first=_tex(given))
 
 
-def _iso_date(value, precision):
-    return "-".join(f"{n:02d}" for n in _date_parts(value, precision))
-
-
 def _bibtex_entry(parts):
     where = [parts.source_kind_label if parts.source_kind != Source.Kind.ARTICLE else ""]
     where += [parts.outlet, parts.source_title]
@@ -407,7 +423,7 @@ def _bibtex_entry(parts):
         fields["year"] = str(value.year)
         if precision != DatePrecision.YEAR:
             fields["month"] = str(value.month)  # biblatex wants a number; no day at all
-        fields["date"] = _iso_date(value, precision)
+        fields["date"] = iso_partial_date(value, precision)
     fields["url"] = _url(parts.url or parts.permalink)
     fields["urldate"] = parts.accessed.isoformat()
     fields["language"] = parts.language

@@ -17,32 +17,16 @@ import csv
 import json
 from collections import defaultdict
 
-from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import reverse
-from django.utils import translation
+from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .dates import iso_partial_date
-from .listing import filter_errors, selected_statements
+from .links import URLTemplate
+from .listing import invalid_filters_response, selected_statements
 from .models import Citation, Quote, QuoteSpeaker
 from .streaming import id_batches
 
 JOINER = " | "
-
-
-class URLTemplate:
-    """An absolute URL pattern reversed once and filled per row: ``reverse()`` for each of a
-    million rows would cost a minute of an export. Language-neutral (no ``/zh-hans/``)."""
-
-    PLACEHOLDER = "1234567890987654321"
-
-    def __init__(self, request, name):
-        with translation.override("en"):
-            url = request.build_absolute_uri(reverse(name, args=[self.PLACEHOLDER]))
-        self.before, _placeholder, self.after = url.partition(self.PLACEHOLDER)
-
-    def __call__(self, value):
-        return f"{self.before}{value}{self.after}"
 
 
 SPEAKER_FIELDS = {
@@ -101,7 +85,10 @@ def _blank(value):
 def _chunk_records(ids, urls):
     """The records of the statements ``ids``, in that order, in six queries whatever their
     number: plain rows (``values()``), no model instances, so a million go by in minutes."""
-    quotes = {row["pk"]: row for row in Quote.objects.filter(pk__in=ids).values(*QUOTE_FIELDS)}
+    # published() again: a statement withdrawn while the export runs is left out.
+    quotes = {
+        row["pk"]: row for row in Quote.objects.published().filter(pk__in=ids).values(*QUOTE_FIELDS)
+    }
     speakers = _grouped(
         QuoteSpeaker.objects.filter(quote__in=ids).order_by("quote", "position"), SPEAKER_FIELDS
     )
@@ -128,6 +115,8 @@ def _chunk_records(ids, urls):
         Quote.objects.published().filter(pk__in=originals).values_list("pk", flat=True)
     )
     for pk in ids:
+        if pk not in quotes:
+            continue
         quote = quotes[pk]
         for speaker in speakers[pk]:
             speaker["url"] = urls["expert"](speaker["slug"])
@@ -217,12 +206,24 @@ class _Line:
         return value
 
 
+# A cell starting with one of these is a formula to a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """The value as a CSV cell a spreadsheet shows as text: a leading apostrophe keeps
+    "=HYPERLINK(…)" in a statement from running as a formula (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(records):
     writer = csv.writer(_Line())
     yield "\ufeff"  # the byte-order mark: spreadsheet programs then read UTF-8
     yield writer.writerow([name for name, _value in CSV_COLUMNS])
     for r in records:
-        yield writer.writerow([value(r) for _name, value in CSV_COLUMNS])
+        yield writer.writerow([_cell(value(r)) for _name, value in CSV_COLUMNS])
 
 
 def _dumps(data):
@@ -253,11 +254,7 @@ def quote_export(request, fmt):
     """Every published statement the list's filters select, in the list's order."""
     filterset, rows = selected_statements(request.GET, request=request)
     if rows is None:
-        return HttpResponse(
-            _dumps({"errors": filter_errors(filterset)}),
-            status=400,
-            content_type="application/json",
-        )
+        return invalid_filters_response(filterset)
     write, content_type = FORMATS[fmt]
     response = StreamingHttpResponse(write(records(request, rows)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="statements.{fmt}"'

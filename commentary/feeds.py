@@ -10,10 +10,10 @@ What an entry says, and why:
 
 - ``id``: the statement's permalink without a language prefix. It never changes when the
   text is edited, and the English and Chinese feeds name the same statement the same way.
-- ``published``: when it was said, as the list orders statements. A date known only to
-  the month or year is given as the first day of that period (Atom needs a full
-  timestamp); the content states the date at its real precision. An undated statement
-  gives the time it was added to the archive instead.
+- ``published``: when this archive first published the entry (from the status log; for
+  rows without one, when they were added). Not the date it was said: Atom needs a full
+  timestamp, and "February 2026" must never become 1 February. The content states the
+  date said at its precision; entries are ordered by it, as the list is.
 - ``updated``: when the statement last changed (``Quote.updated_at``).
 - one ``<author>`` per speaker, linked to their page: a joint statement has them all.
 - the title marks a paraphrase or partial quote as such, so a reader never takes it for
@@ -24,24 +24,23 @@ What an entry says, and why:
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import resolve, reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
-from .cite import QUOTATION_MARKS
+from .cite import headline
 from .facets import active_filters, query_url
-from .listing import filter_errors, selected_statements
+from .links import permanent_url
+from .listing import invalid_filters_response, selected_statements
 from .models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
 from .views import Moved, _by_slug, follows_renames
 
@@ -54,12 +53,6 @@ LIST_SEPARATOR = pgettext_lazy("list separator", ", ")
 LABEL_SEPARATOR = pgettext_lazy("label separator", ": ")
 BETWEEN_SPEAKERS = pgettext_lazy("between speakers", "; ")
 BETWEEN_FILTERS = pgettext_lazy("between filters in a feed title", "; ")
-QUOTED = _("%(speakers)s: “%(text)s”")
-TITLES = {
-    Quote.Kind.DIRECT: _("%(speakers)s: %(text)s"),  # the text has its own quotation marks
-    Quote.Kind.PARTIAL: _("%(speakers)s (partial quote): %(text)s"),
-    Quote.Kind.PARAPHRASE: _("%(speakers)s (paraphrase): %(text)s"),
-}
 
 
 class StatementAtomFeed(Atom1Feed):
@@ -125,7 +118,7 @@ class StatementFeed(Feed):
             try:
                 return cls(request)(request, *args, **kwargs)
             except InvalidFilters as invalid:
-                return HttpResponseBadRequest(_problems(invalid.filterset), "text/plain")
+                return invalid_filters_response(invalid.filterset)
 
         view.__name__ = view.__qualname__ = f"{cls.__name__}.view"
         view.__doc__ = cls.__doc__
@@ -173,26 +166,18 @@ class StatementFeed(Feed):
         return self._absolute(reverse("commentary:home"))
 
     def items(self, listing):
-        return listing.rows.newest_first().for_list()[:ENTRY_COUNT]
+        return listing.rows.newest_first().for_list().with_published_at()[:ENTRY_COUNT]
 
     # Each entry --------------------------------------------------------------------
 
     def item_title(self, quote):
-        speakers = LIST_SEPARATOR.join(s.expert.display_name for s in quote.speakers.all())
-        text = Truncator(" ".join(quote.text.split())).chars(TITLE_CHARS)
-        title = TITLES[quote.kind]
-        if quote.kind == Quote.Kind.DIRECT and text[:1] not in QUOTATION_MARKS:
-            title = QUOTED
-        return title % {"speakers": speakers, "text": text}
+        return headline(quote, TITLE_CHARS)
 
     def item_guid(self, quote):
-        with translation.override(settings.LANGUAGE_CODE):  # no language prefix
-            return self._absolute(quote.get_absolute_url())
+        return permanent_url(self.request, quote)
 
     def item_pubdate(self, quote):
-        if quote.said_on is None:
-            return quote.created_at
-        return datetime.datetime.combine(quote.said_on, datetime.time(), datetime.UTC)
+        return quote.published_at or quote.created_at
 
     def item_updateddate(self, quote):
         return quote.updated_at
@@ -277,17 +262,6 @@ class StatementFeed(Feed):
             f"{LIST_SEPARATOR}{source.display_date}" if source.published_on else "",
             links,
         )
-
-
-def _problems(filterset):
-    """The 400 answer: one line per invalid parameter, naming it."""
-    return (
-        "\n".join(
-            f"{name}{LABEL_SEPARATOR}{' '.join(messages)}"
-            for name, messages in filter_errors(filterset).items()
-        )
-        + "\n"
-    )
 
 
 class SlugFeed(StatementFeed):

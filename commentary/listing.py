@@ -5,6 +5,7 @@ topic and collection pages list their own statements with the same filters, minu
 one the page is about.
 """
 
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -80,8 +81,8 @@ def statement_listing(request, queryset, exclude=()):
         chips=active_filters(filterset, params),
         controls=form_controls(filterset, facets, params),
         sort_links=sort_links(filterset, params),
-        downloads=download_links(request),
-        feed_url=feed_link(request),
+        downloads=download_links(request, exclude),
+        feed_url=feed_link(request, exclude),
     )
     return context, 200
 
@@ -117,17 +118,19 @@ PAGE_FEEDS = {
 }
 
 
-def _list_params(request):
+def _list_params(request, exclude=()):
+    """The list's filters, without those the page ignores (``exclude``: a country page has
+    no region filter) and without paging and order."""
     params = request.GET.copy()
-    for name in ("page", "after", "page_size", "sort"):
+    for name in ("page", "after", "page_size", "sort", *exclude):
         params.pop(name, None)
     return params
 
 
-def download_links(request):
+def download_links(request, exclude=()):
     """(label, URL) of every export of the list on this page: the list's own filters plus,
     on a scoped page (an expert's, a country's…), the filter the page is about."""
-    params = _list_params(request)
+    params = _list_params(request, exclude)
     if request.GET.get("sort"):
         params["sort"] = request.GET["sort"]
     match = request.resolver_match
@@ -139,14 +142,14 @@ def download_links(request):
     return [(label, reverse(name, args=args) + query) for label, name, args in DOWNLOADS]
 
 
-def feed_link(request):
+def feed_link(request, exclude=()):
     """The Atom feed of the list on this page, with the same filters (feeds are always
     newest first, so the order is not carried); a source page's feed is the filtered
     list's."""
     match = request.resolver_match
     if match is None:
         return None
-    params = _list_params(request)
+    params = _list_params(request, exclude)
     if match.url_name == "source-detail":
         params["source"] = str(match.kwargs["pk"])
         return reverse("commentary:quote-feed") + query_url(params)
@@ -171,6 +174,14 @@ def selected_statements(params, queryset=None, request=None):
 def filter_errors(filterset):
     """The invalid filters as ``{parameter: [message, ...]}`` in the active language."""
     return {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
+
+
+def invalid_filters_response(filterset):
+    """The 400 of every machine surface (exports, downloads, feeds) for invalid filters:
+    ``{"errors": {parameter: [message, ...]}}``, as the API answers."""
+    return JsonResponse(
+        {"errors": filter_errors(filterset)}, status=400, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _facet_key(request):

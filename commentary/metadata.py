@@ -20,19 +20,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .cite import headline, primary_citation
 from .dates import iso_partial_date
+from .links import permanent_url
 
 SITE_NAME = "Commentary Archive"
 SCHEMA_CONTEXT = "https://schema.org"
 DESCRIPTION_WORDS = 40
+TITLE_CHARS = 100
 # json.dumps output inside <script>: nothing can close the element or open a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute(request, record):
-    """The record's URL without a language prefix, absolute."""
-    with translation.override("en"):
-        return request.build_absolute_uri(record.get_absolute_url())
 
 
 def _compact(data):
@@ -56,7 +53,7 @@ def organization_ld(request, organization):
         "@type": "Organization",
         "name": organization.name,
         "alternateName": [n for n in (organization.name_zh, organization.short_name) if n],
-        "url": absolute(request, organization),
+        "url": permanent_url(request, organization),
         "sameAs": wikidata_url(organization),
     }
 
@@ -67,10 +64,10 @@ def person_ld(request, expert, role=None):
     kind = "Organization" if expert.kind == expert.Kind.ORGANIZATION else "Person"
     data = {
         "@type": kind,
-        "@id": absolute(request, expert) + "#person",
+        "@id": permanent_url(request, expert) + "#person",
         "name": expert.name,
         "alternateName": expert.name_zh,
-        "url": absolute(request, expert),
+        "url": permanent_url(request, expert),
         "sameAs": wikidata_url(expert),
     }
     if role is not None and kind == "Person":
@@ -84,7 +81,7 @@ def source_ld(request, source):
     return {
         "@type": "CreativeWork",
         "headline": source.title,
-        "url": source.url or absolute(request, source),
+        "url": source.url or permanent_url(request, source),
         "datePublished": iso_partial_date(source.published_on, source.date_precision),
         "inLanguage": source.language,
         "publisher": {"@type": "Organization", "name": outlet.name} if outlet else None,
@@ -92,38 +89,40 @@ def source_ld(request, source):
     }
 
 
+def _quotation(request, quote):
+    return {"@type": "Quotation", "@id": permanent_url(request, quote)}
+
+
 def quotation_ld(request, quote, collections=()):
     """A statement as a schema.org ``Quotation``."""
-    citations = list(quote.citations.all())
-    first = [c for c in citations if c.role == c.Role.FIRST] or citations[:1]
+    first = primary_citation(quote)
+    sources = {c.pk: source_ld(request, c.source) for c in quote.citations.all()}
     with translation.override("en"):
         kind = str(quote.get_kind_display())
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "Quotation",
-        "@id": absolute(request, quote),
-        "url": absolute(request, quote),
+        "@id": permanent_url(request, quote),
+        "url": permanent_url(request, quote),
         "text": quote.text,
         "genre": kind,
         "inLanguage": quote.language,
         "dateCreated": iso_partial_date(quote.said_on, quote.date_precision),
         "dateModified": quote.updated_at.isoformat(),
         "creator": [person_ld(request, s.expert, s.affiliation) for s in quote.speakers.all()],
-        "isBasedOn": [source_ld(request, c.source) for c in first],
-        "citation": [source_ld(request, c.source) for c in citations],
+        "isBasedOn": sources[first.pk] if first else None,
+        "citation": list(sources.values()),
         "about": [{"@type": "Thing", "name": t.name} for t in quote.topics.all()],
         "translator": {"@type": "Person", "name": quote.translator} if quote.translator else None,
         "isPartOf": [
-            {"@type": "Collection", "name": c.title, "url": absolute(request, c)}
+            {"@type": "Collection", "name": c.title, "url": permanent_url(request, c)}
             for c in collections
         ],
         "publisher": {"@type": "Organization", "name": SITE_NAME},
     }
     if quote.original:  # prefetched published-only: None when unpublished
-        data["translationOfWork"] = {"@type": "Quotation", "@id": absolute(request, quote.original)}
-    data["workTranslation"] = [
-        {"@type": "Quotation", "@id": absolute(request, t)} for t in quote.published_translations
-    ]
+        data["translationOfWork"] = _quotation(request, quote.original)
+    data["workTranslation"] = [_quotation(request, t) for t in quote.published_translations]
     return _compact(data)
 
 
@@ -160,8 +159,8 @@ def collection_ld(request, collection):
         {
             "@context": SCHEMA_CONTEXT,
             "@type": "Collection",
-            "@id": absolute(request, collection),
-            "url": absolute(request, collection),
+            "@id": permanent_url(request, collection),
+            "url": permanent_url(request, collection),
             "name": collection.title,
             "alternateName": collection.title_zh,
             "description": collection.description,
@@ -173,9 +172,7 @@ def collection_ld(request, collection):
                 else None
             ),
             "isBasedOn": source_ld(request, collection.source) if collection.source else None,
-            "hasPart": [
-                {"@type": "Quotation", "@id": absolute(request, entry.quote)} for entry in entries
-            ],
+            "hasPart": [_quotation(request, entry.quote) for entry in entries],
         }
     )
 
@@ -199,16 +196,15 @@ def highwire_date(value, precision):
 def quote_tags(request, quote):
     """Highwire and Dublin Core tags (Zotero's embedded-metadata reader), OpenGraph."""
     speakers = [s.expert for s in quote.speakers.all()]
-    citations = list(quote.citations.all())
-    source = citations[0].source if citations else None
+    citation = primary_citation(quote)
+    source = citation.source if citation else None
     outlet = source.outlet.name if source and source.outlet else ""
-    names = ", ".join(e.name for e in speakers)
     with translation.override("en"):
         kind = str(quote.get_kind_display())
-    title = f"{names}: {Truncator(quote.text).words(12)}"
+    title = headline(quote, TITLE_CHARS)
     description = f"{kind.capitalize()}: {Truncator(quote.text).words(DESCRIPTION_WORDS)}"
     date = highwire_date(quote.said_on, quote.date_precision)
-    url = absolute(request, quote)
+    url = permanent_url(request, quote)
     pairs = [
         ("citation_title", title),
         *(("citation_author", e.sort_name or e.name) for e in speakers),

@@ -24,9 +24,9 @@ import json
 
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
-from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from .links import permanent_url
 from .models import Affiliation, Expert, ExpertName, Organization
 from .streaming import in_chunks
 
@@ -46,8 +46,7 @@ def _wikidata(record):
 
 
 def _link(request, record, note):
-    with translation.override("en"):
-        return [{"url": request.build_absolute_uri(record.get_absolute_url()), "note": note}]
+    return [{"url": permanent_url(request, record), "note": note}]
 
 
 def person(request, expert):
@@ -88,7 +87,7 @@ def organization(request, org):
         "other_names": _names((org.name_zh, "zh-Hans"), (org.short_name, "short name")),
         "identifiers": _wikidata(org),
         "classification": org.kind,
-        "parent_id": f"organization-{org.parent_id}" if org.parent_id else None,
+        "parent_id": f"organization-{org.parent.pk}" if org.parent else None,
         "links": _link(request, org, "Commentary Archive")
         + ([{"url": org.website, "note": "website"}] if org.website else []),
     }
@@ -137,7 +136,12 @@ def document(request):
     )
     people = experts.filter(kind=Expert.Kind.PERSON)
     bodies = experts.filter(kind=Expert.Kind.ORGANIZATION)
-    organizations = Organization.objects.public().order_by("pk")
+    # A parent only when it is public too: no reference to a body the document leaves out.
+    organizations = (
+        Organization.objects.public()
+        .prefetch_related(Prefetch("parent", queryset=Organization.objects.public()))
+        .order_by("pk")
+    )
     roles = (
         Affiliation.objects.filter(expert__in=Expert.objects.public(), organization__isnull=False)
         .select_related("expert", "organization")

@@ -9,8 +9,9 @@ needed.
 import datetime
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
 from .dates import DatePrecision
 from .fulltext import SearchRank
@@ -259,6 +260,21 @@ class QuoteQuerySet(PublishedQuerySet):
         if "search_rank" not in self.query.annotations:
             return self.newest_first()
         return self.order_by("-search_rank", models.F("said_on").desc(nulls_last=True), "-pk")
+
+    def with_published_at(self):
+        """``published_at``: when the archive first published each statement, from the
+        status log (None for rows written without one, such as a generated archive)."""
+        first = (
+            _model("StatusChange")
+            .objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=OuterRef("pk"),
+                to_status=PUBLISHED,
+            )
+            .order_by("at")
+            .values("at")[:1]
+        )
+        return self.annotate(published_at=Subquery(first))
 
     def with_speakers(self):
         """Speakers in order with their expert, country and role at the time: two queries."""

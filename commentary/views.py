@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from . import cite, slugs
 from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
-from .listing import filter_errors, selected_statements, statement_listing
+from .listing import invalid_filters_response, selected_statements, statement_listing
 from .models import (
     Affiliation,
     Citation,
@@ -174,11 +174,7 @@ def quote_list_citation(request, fmt):
     An invalid filter answers 400 naming the parameter, as the list does."""
     filterset, rows = selected_statements(request.GET, request=request)
     if rows is None:
-        return JsonResponse(
-            {"errors": filter_errors(filterset)},
-            status=400,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return invalid_filters_response(filterset)
     pieces = cite.download(in_chunks(rows.for_list()), request, fmt)
     return _attachment(
         StreamingHttpResponse(pieces, content_type=cite.CONTENT_TYPES[fmt]), cite.filename(fmt)

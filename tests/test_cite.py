@@ -4,6 +4,7 @@ text full of characters the formats treat specially."""
 
 import datetime
 import json
+from html import unescape
 
 import pytest
 import rispy
@@ -287,8 +288,11 @@ def test_partial_quote_is_marked(client, make_quote):
     quote = make_quote('The treaty "is over", he said', kind="partial")
     (record,) = rispy.loads(download(client, quote, "ris").content.decode())
     assert any("This is a partial quote" in note for note in record["notes"])
-    html = client.get(quote.get_absolute_url()).content.decode()
-    assert "(partial quote)" in html.split('id="citation-text"')[1].split("</textarea>")[0]
+    html = unescape(client.get(quote.get_absolute_url()).content.decode())
+    citation = html.split('id="citation-text"')[1].split("</textarea>")[0]
+    # Only the text's own marks enclose words: the paraphrased rest is not quoted.
+    assert 'The treaty "is over", he said (partial quote)' in citation
+    assert "“The treaty" not in citation
 
 
 def test_translation_credits_translator_and_links_its_original(client, make_quote):
@@ -329,7 +333,8 @@ def test_statement_page_offers_english_and_chinese_citations_and_downloads(clien
         in chinese
     )
     assert "”。2026年2月。生意人报，Is There Life After New START?，2026年2月4日，" in chinese
-    assert f"评论档案馆，http://testserver/zh-hans/quotes/{joint.pk}/（访问于" in chinese
+    # The permalink is the same in both conventions: no language prefix.
+    assert f"评论档案馆，http://testserver/quotes/{joint.pk}/（访问于" in chinese
     assert chinese.endswith("）。")
     for fmt in ("bib", "ris", "json"):
         assert f'href="/quotes/{joint.pk}/cite.{fmt}"' in section

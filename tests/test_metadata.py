@@ -98,7 +98,7 @@ def test_statement_page_describes_a_quotation(statement, client):
     assert creators[0]["sameAs"] == "https://www.wikidata.org/wiki/Q42"
     assert creators[0]["jobTitle"] == "Fellow"  # the role at the time
     assert creators[0]["affiliation"]["@type"] == "Organization"
-    (based_on,) = data["isBasedOn"]
+    based_on = data["isBasedOn"]
     assert based_on["headline"] == "Is There Life After New START?"
     assert based_on["url"] == "https://example.org/round-up"
     assert based_on["archivedAt"] == "https://archive.example.org/round-up"
@@ -132,8 +132,9 @@ def test_statement_page_has_highwire_dublin_core_and_opengraph_tags(statement, c
     assert page.values("citation_language") == ["zh-Hans"]
     assert page.values("citation_publisher") == [statement["source"].outlet.name]
     assert page.values("citation_public_url") == [f"http://testserver/quotes/{quote.pk}/"]
-    (title,) = page.values("citation_title")
-    assert title.startswith("Zhang San, Pavel Podvig: 核军备竞赛")
+    (title,) = page.values("citation_title")  # Zotero's title: never the speaker's words
+    assert title.startswith("Zhang San, Pavel Podvig (paraphrase): 核军备竞赛")
+    assert page.values("og:title") == page.values("DC.title") == [title]
     assert page.values("DC.creator") == ["Zhang San", "Pavel Podvig"]
     assert page.values("DC.date") == ["2026-02"]
     assert page.values("og:type") == ["article"]
@@ -176,8 +177,11 @@ def test_expert_page_describes_a_person_with_dated_roles(statement, client):
     assert page.values("og:type") == ["profile"]
 
 
-def test_collection_page_lists_its_quotations(statement, client, make_collection):
-    collection = make_collection(quotes=[statement["quote"], statement["original"]])
+def test_collection_page_lists_its_published_quotations(
+    statement, client, make_collection, make_quote
+):
+    draft = make_quote("DRAFTMARKER words", status="draft")
+    collection = make_collection(quotes=[statement["quote"], statement["original"], draft])
     collection.source = Source.objects.first()
     collection.save()
     data = head(client, collection.get_absolute_url()).data()
@@ -188,3 +192,4 @@ def test_collection_page_lists_its_quotations(statement, client, make_collection
         f"http://testserver/quotes/{statement['original'].pk}/",
     ]
     assert data["isBasedOn"]["@type"] == "CreativeWork"
+    assert f"/quotes/{draft.pk}/" not in json.dumps(data)

@@ -121,6 +121,19 @@ def test_an_organisation_speaking_in_its_own_voice_is_an_organisation(archive, c
     assert f"person-{board.pk}" not in {p["id"] for p in data["persons"]}
 
 
+def test_a_parent_organisation_only_appears_when_public(archive, client, make_collection):
+    """A collection's compiler is public, its parent body need not be: no reference then."""
+    hidden_parent = Organization.objects.create(name="HIDDENPARENT", slug="hidden-parent")
+    compiler = Organization.objects.create(name="Compiler", slug="compiler", parent=hidden_parent)
+    collection = make_collection(quotes=[archive["quote"]])
+    collection.compiler = compiler
+    collection.save()
+    data = popolo(client)
+    row = next(o for o in data["organizations"] if o["name"] == "Compiler")
+    assert row["parent_id"] is None
+    assert "HIDDENPARENT" not in json.dumps(data)
+
+
 def test_only_what_public_pages_show_is_exported(archive, client):
     text = json.dumps(popolo(client), ensure_ascii=False)
     assert "HIDDENEXPERT" not in text
@@ -131,9 +144,9 @@ def test_only_what_public_pages_show_is_exported(archive, client):
 def test_popolo_reads_in_a_fixed_number_of_queries(
     archive, client, django_assert_num_queries, make_expert, make_quote
 ):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         popolo(client)
     for _ in range(3):
         make_quote(speakers=[make_expert(name_zh="某人")])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         popolo(client)

@@ -198,7 +198,8 @@ def test_statement_page_has_roles_collections_related_and_citation(
     assert other.get_absolute_url() in html  # other statements by the same speaker
     assert "This is a partial quote" in html
     citation = html.split('id="citation-text"')[1].split("</textarea>")[0]
-    assert "Pavel Podvig (Fellow" in citation and "“Main words”" in citation
+    assert "Pavel Podvig (Fellow" in citation and "Main words (partial quote)" in citation
+    assert "“Main words”" not in citation  # a partial quote is not all the speaker's words
     assert f"http://testserver{quote.get_absolute_url()}" in citation and "accessed" in citation
 
 

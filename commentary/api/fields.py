@@ -5,7 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..dates import DatePrecision
+from ..dates import iso_partial_date
+from ..links import permanent_url
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -22,17 +23,12 @@ PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 class PartialDateField(serializers.Field):
     """A date at its precision: "February 2026" is ``"2026-02"``, never ``"2026-02-01"``."""
 
-    WIDTHS = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7, DatePrecision.DAY: 10}
-
     def __init__(self, date_field, **kwargs):
         self.date_field = date_field
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, obj):
-        value = getattr(obj, self.date_field)
-        if value is None:
-            return None
-        return value.isoformat()[: self.WIDTHS.get(obj.date_precision, 10)]
+        return iso_partial_date(getattr(obj, self.date_field), obj.date_precision) or None
 
 
 def absolute(request, path):
@@ -47,7 +43,8 @@ class PermalinkField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, obj):
-        return absolute(self.context.get("request"), obj.get_absolute_url())
+        request = self.context.get("request")
+        return permanent_url(request, obj) if request else obj.get_absolute_url()
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from commentary import metadata
+from commentary.links import permanent_url
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def _join(*parts):
 def quote_metadata(context, quote):
     request = context["request"]
     return _join(
-        metadata.canonical(metadata.absolute(request, quote)),
+        metadata.canonical(permanent_url(request, quote)),
         metadata.quote_tags(request, quote),
         metadata.json_ld(metadata.quotation_ld(request, quote, context.get("collections") or ())),
     )
@@ -27,7 +28,7 @@ def quote_metadata(context, quote):
 @register.simple_tag(takes_context=True)
 def expert_metadata(context, expert):
     request = context["request"]
-    url = metadata.absolute(request, expert)
+    url = permanent_url(request, expert)
     return _join(
         metadata.canonical(url),
         metadata.open_graph(expert.name, Truncator(expert.bio).words(40), url, "profile"),
@@ -38,7 +39,7 @@ def expert_metadata(context, expert):
 @register.simple_tag(takes_context=True)
 def collection_metadata(context, collection):
     request = context["request"]
-    url = metadata.absolute(request, collection)
+    url = permanent_url(request, collection)
     return _join(
         metadata.canonical(url),
         metadata.open_graph(

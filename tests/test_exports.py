@@ -226,3 +226,11 @@ def test_scoped_links_drop_filters_the_page_ignores(archive, client):
     assert links["CSV"] == "/quotes/export.csv?kind=direct&country=RU"
     assert page.context["feed_url"] == "/countries/RU/feed/?kind=direct"
     assert len(csv_rows(client.get(links["CSV"]))) == shown == 23
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(archive, client, make_quote):
+    make_quote('=HYPERLINK("https://evil.example","click")', speakers=[archive["ryabkov"]])
+    rows = csv_rows(client.get("/quotes/export.csv", {"q": "HYPERLINK"}))
+    assert rows[0]["text"] == '\'=HYPERLINK("https://evil.example","click")'
+    records = json.loads(body(client.get("/quotes/export.json", {"q": "HYPERLINK"})))
+    assert records[0]["text"].startswith("=HYPERLINK")  # JSON keeps the text as it is

@@ -91,9 +91,9 @@ def _name(expert):
     name = _clean(expert.name)
     if expert.kind == Expert.Kind.ORGANIZATION:
         return {"literal": name}
-    family, comma, given = (_clean(part) for part in expert.sort_name.partition(","))
-    if not (comma and family and given):
+    if expert.name_parts is None:
         return {"literal": name}
+    family, given = expert.name_parts
     if CJK_CHAR.search(family + given):  # Chinese order, no space, never initials
         return {"literal": family + given}
     return {"family": family, "given": given}

@@ -259,6 +259,13 @@ class Expert(BilingualNameMixin, models.Model):
     def get_absolute_url(self):
         return reverse("commentary:expert-detail", args=[self.slug])
 
+    @property
+    def name_parts(self):
+        """``(family, given)`` when the sort name reads "Family, Given", else None: what
+        citations and Popolo split a person's name by."""
+        family, comma, given = (" ".join(p.split()) for p in self.sort_name.partition(","))
+        return (family, given) if comma and family and given else None
+
 
 class ExpertName(models.Model):
     expert = models.ForeignKey(

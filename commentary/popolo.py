@@ -50,13 +50,13 @@ def _link(request, record, note):
 
 
 def person(request, expert):
-    family, _comma, given = expert.sort_name.partition(", ")
+    family, given = expert.name_parts or (None, None)
     return {
         "id": f"person-{expert.pk}",
         "name": expert.name,
         "sort_name": expert.sort_name,
-        "family_name": family if given else None,
-        "given_name": given or None,
+        "family_name": family,
+        "given_name": given,
         "other_names": _names(
             (expert.name_zh, "zh-Hans"),
             *((n.name, n.language or n.note or None) for n in expert.other_names.all()),

@@ -58,17 +58,14 @@ def test_every_marked_string_is_in_the_catalogue_and_translated(tmp_path):
         env={**os.environ, "DJANGO_DEBUG": "true"},
     )
     catalogue = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    untranslated = subprocess.run(
-        ["msgattrib", "--untranslated", "--no-location", str(catalogue)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    fuzzy = subprocess.run(
-        ["msgattrib", "--only-fuzzy", "--no-location", str(catalogue)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    msgids = re.findall(r'^msgid ("[^\n]*"(?:\n"[^\n]*")*)', untranslated + fuzzy, flags=re.M)
+    leftovers = "".join(
+        subprocess.run(
+            ["msgattrib", flag, "--no-location", str(catalogue)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for flag in ("--untranslated", "--only-fuzzy")
+    )
+    msgids = re.findall(r'^msgid ("[^\n]*"(?:\n"[^\n]*")*)', leftovers, flags=re.M)
     assert [m for m in msgids if m != '""'] == []  # '""' alone is the catalogue's header

@@ -22,7 +22,7 @@ from .facets import (
 )
 from .filters import QuoteFilterSet, Sort
 from .models import Country, Expert, Quote
-from .pagination import COUNT_CAP, CappedPaginator, cursor_of, keyset_page, numbered_page
+from .pagination import COUNT_CAP, numbered_page, statement_page
 from .search import highlight, parse_query
 
 # Statement cards show at most about this many characters of a long text around a match.
@@ -51,17 +51,16 @@ def statement_listing(request, queryset, exclude=()):
     data = filterset.form.cleaned_data
     sort = data["sort"]
     rows = filterset.qs
-    paginator = CappedPaginator(rows.for_list(), data["page_size"])
+    paginator, page = statement_page(
+        rows,
+        data["page_size"],
+        by_relevance=sort == Sort.RELEVANCE,
+        newest=sort != Sort.OLDEST,
+        cursor=params.get("after") or None,
+        numbered=lambda paginator: numbered_page(paginator, params.get("page")),
+    )
     many = paginator.more
-    if many and sort == Sort.RELEVANCE:
-        paginator.object_list = rows.newest_first().for_list()  # same rows, same count
-        context["relevance_dropped"] = True
-    if params.get("after"):
-        page = keyset_page(paginator, rows, params["after"], newest=sort != Sort.OLDEST)
-    else:
-        page = numbered_page(paginator, params.get("page"))
-        if many and not page.has_next() and len(page):
-            page.next_cursor = cursor_of(page[len(page) - 1])
+    context["relevance_dropped"] = many and sort == Sort.RELEVANCE
     query = parse_query(data.get("q"))
     if query.groups:
         for quote in page:
@@ -186,10 +185,7 @@ def invalid_filters_response(filterset):
 
 def _facet_key(request):
     """The listing's page and filters (not its page number, order or size) and language."""
-    params = request.GET.copy()
-    for name in ("page", "after", "sort", "page_size"):
-        params.pop(name, None)
-    return f"{get_language()}:{request.path}?{params.urlencode()}"
+    return f"{get_language()}:{request.path}?{_list_params(request).urlencode()}"
 
 
 def sort_links(filterset, params):

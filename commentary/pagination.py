@@ -110,6 +110,26 @@ class KeysetPage(Page):
         return 0
 
 
+def statement_page(rows, per_page, *, by_relevance, newest, cursor, numbered):
+    """``(paginator, page)`` of a statement list, the same for the list pages and the API.
+
+    ``rows`` are the filtered, sorted statements. More than ``COUNT_CAP`` of them are shown
+    in date order even when sorted by relevance (ranking every match of a common word costs
+    seconds); a ``cursor`` continues in date order after a row; otherwise ``numbered`` (the
+    caller's, since each surface answers a bad page number its own way) picks the numbered
+    page, and the last numbered page of a capped list carries the cursor to go on.
+    """
+    paginator = CappedPaginator(rows.for_list(), per_page)
+    if paginator.more and by_relevance:
+        paginator.object_list = rows.newest_first().for_list()  # same rows, same count
+    if cursor is not None:
+        return paginator, keyset_page(paginator, rows, cursor, newest=newest)
+    page = numbered(paginator)
+    if paginator.more and not page.has_next() and len(page):
+        page.next_cursor = cursor_of(page[len(page) - 1])
+    return paginator, page
+
+
 def keyset_page(paginator, queryset, cursor, newest=True):
     """The page of rows of ``queryset`` after ``cursor`` (one more row is fetched to know if
     there are more), with ``paginator``'s page size."""

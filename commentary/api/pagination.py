@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ..filters import PAGE_SIZES, Sort
-from ..pagination import COUNT_CAP, CappedPaginator, KeysetPage, cursor_of, keyset_page
+from ..pagination import COUNT_CAP, CappedPaginator, KeysetPage, statement_page
 from .errors import NO_SUCH_PAGE, InvalidParameters, not_found
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,18}")  # int() would also take "٣", "1_0" and " 3"
@@ -118,18 +118,21 @@ class StatementPagination(CappedPagination):
     cursor_query_param = "after"
 
     def paginate_statements(self, rows, request, sort):
+        """``rows``: the filtered, sorted statements (``for_list()`` is applied here)."""
         self.request = request
-        self.paginator = self.django_paginator_class(rows, self.get_page_size(request))
-        if self.paginator.more and sort == Sort.RELEVANCE:
-            self.paginator.object_list = rows.newest_first()  # same rows, same count
-        newest = sort != Sort.OLDEST
-        cursor = request.query_params.get(self.cursor_query_param)
-        if cursor is not None:
-            self.page = keyset_page(self.paginator, rows, cursor, newest=newest)
-        else:
-            self.page = self.numbered_page(request)
-            if self.paginator.more and not self.page.has_next() and len(self.page):
-                self.page.next_cursor = cursor_of(self.page[len(self.page) - 1])
+
+        def numbered(paginator):
+            self.paginator = paginator
+            return self.numbered_page(request)
+
+        self.paginator, self.page = statement_page(
+            rows,
+            self.get_page_size(request),
+            by_relevance=sort == Sort.RELEVANCE,
+            newest=sort != Sort.OLDEST,
+            cursor=request.query_params.get(self.cursor_query_param),
+            numbered=numbered,
+        )
         return list(self.page)
 
     def get_next_link(self):

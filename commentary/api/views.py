@@ -106,7 +106,9 @@ class StatementViewSet(NumberedViewSet):
         return Quote.objects.published().for_list()
 
     def list(self, request):
-        filterset, rows = selected_statements(request.query_params, self.get_queryset(), request)
+        filterset, rows = selected_statements(
+            request.query_params, Quote.objects.published(), request
+        )
         if rows is None:
             raise InvalidParameters(filter_errors(filterset))
         sort = filterset.form.cleaned_data["sort"]

@@ -42,7 +42,7 @@ from .facets import active_filters, query_url
 from .links import permanent_url
 from .listing import invalid_filters_response, selected_statements
 from .models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
-from .views import Moved, _by_slug, follows_renames
+from .views import Moved, by_slug, follows_renames
 
 ENTRY_COUNT = 50
 TITLE_CHARS = 80
@@ -272,7 +272,7 @@ class SlugFeed(StatementFeed):
 
     def record(self, slug):
         try:
-            return _by_slug(self.queryset, slug)
+            return by_slug(self.queryset, slug)
         except Moved as moved:
             page = resolve(moved.response.url)  # the current record's page
             raise Moved(

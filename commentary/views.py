@@ -48,7 +48,7 @@ class Moved(Exception):
         self.response = response
 
 
-def _by_slug(queryset, slug):
+def by_slug(queryset, slug):
     """The record with ``slug``; a renamed or merged one's old slug raises ``Moved``."""
     obj = queryset.filter(slug=slug).first()
     if obj is None:
@@ -219,7 +219,7 @@ def expert_list(request):
 @require_safe
 @follows_renames
 def expert_detail(request, slug):
-    expert = _by_slug(
+    expert = by_slug(
         Expert.objects.public()
         .select_related("country")
         .prefetch_related(
@@ -284,7 +284,7 @@ def country_detail(request, code):
 @require_safe
 @follows_renames
 def organization_detail(request, slug):
-    organization = _by_slug(Organization.objects.public().select_related("parent"), slug)
+    organization = by_slug(Organization.objects.public().select_related("parent"), slug)
     people = (
         organization.affiliations.filter(expert__in=Expert.objects.public())
         .select_related("expert")
@@ -304,7 +304,7 @@ def organization_detail(request, slug):
 @require_safe
 @follows_renames
 def outlet_detail(request, slug):
-    outlet = _by_slug(Outlet.objects.public().select_related("country"), slug)
+    outlet = by_slug(Outlet.objects.public().select_related("country"), slug)
     return _listing_page(
         request,
         "commentary/outlet_detail.html",
@@ -329,7 +329,7 @@ def source_detail(request, pk):
 @require_safe
 @follows_renames
 def topic_detail(request, slug):
-    topic = _by_slug(Topic.objects.public().select_related("parent"), slug)
+    topic = by_slug(Topic.objects.public().select_related("parent"), slug)
     return _listing_page(
         request,
         "commentary/topic_detail.html",
@@ -346,7 +346,7 @@ def collection_detail(request, slug):
     entries = CollectionEntry.objects.filter(published_rows("quote__")).prefetch_related(
         Prefetch("quote", queryset=Quote.objects.for_list())
     )
-    collection = _by_slug(
+    collection = by_slug(
         Collection.objects.published()
         .select_related("compiler", "source__outlet", "translation_source__outlet")
         .prefetch_related(

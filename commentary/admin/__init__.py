@@ -1,3 +1,3 @@
 """The editors' admin (see base.py for history and locking, workflow.py for review)."""
 
-from . import content, records  # noqa: F401 (register the models)
+from . import accounts, content, records  # noqa: F401 (register the models)

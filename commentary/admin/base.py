@@ -9,9 +9,12 @@
   form to reapply.
 """
 
+import datetime
+
 from concurrency.admin import ConcurrencyActionMixin, ConcurrencyListEditableMixin
 from concurrency.exceptions import RecordModifiedError
 from concurrency.forms import ConcurrentForm
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -47,6 +50,45 @@ def last_saved_by(instance):
     return f"{user.get_full_name() or user.get_username()}, {when}"
 
 
+def _same_as_shown(stored, submitted):
+    """Is ``submitted`` what a browser sends back for ``stored``, unchanged? Browsers send a
+    textarea's line breaks as CRLF, and the admin's date and time inputs show whole seconds."""
+    if isinstance(stored, str) and isinstance(submitted, str):
+        return stored.replace("\r\n", "\n") == submitted.replace("\r\n", "\n")
+    if isinstance(stored, datetime.datetime | datetime.time) and type(submitted) is type(stored):
+        return stored.replace(microsecond=0) == submitted.replace(microsecond=0)
+    return False
+
+
+def keep_stored_values(form, cleaned):
+    """A field submitted as it was shown keeps its stored value exactly, so that opening a
+    record and saving it unchanged changes nothing (no line breaks rewritten, no
+    microseconds dropped). Called from the forms' ``clean``."""
+    if form.instance.pk is None or cleaned is None:
+        return cleaned
+    for name in form.fields:
+        if name in cleaned and name in form.initial:
+            stored = form.initial[name]
+            if cleaned[name] != stored and _same_as_shown(stored, cleaned[name]):
+                cleaned[name] = stored
+    return cleaned
+
+
+class KeepsStoredValues:
+    """Form mixin for forms that are not ``ArchiveForm`` (users): see keep_stored_values."""
+
+    def clean(self):
+        return keep_stored_values(self, super().clean())
+
+
+class TextField(forms.CharField):
+    """Multi-line text is stored with LF line breaks, whatever the browser sends."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class ArchiveForm(ConcurrentForm):
     """A model form that refuses to save over a change made after it was opened."""
 
@@ -77,7 +119,7 @@ class ArchiveForm(ConcurrentForm):
                     code="modified",
                 )
         # ConcurrentForm.clean repeats the check (with its own message); ours came first.
-        return super(ConcurrentForm, self).clean()
+        return keep_stored_values(self, super(ConcurrentForm, self).clean())
 
 
 class ArchiveInlineFormSet(BaseInlineFormSet):
@@ -105,7 +147,10 @@ class ArchiveAdmin(ConcurrencyActionMixin, ConcurrencyListEditableMixin, Compare
     list_max_show_all = 500
     show_full_result_count = False
     history_latest_first = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"form_class": TextField},
+    }
 
     # History ---------------------------------------------------------------------------
 
@@ -182,6 +227,7 @@ class ArchiveAdmin(ConcurrencyActionMixin, ConcurrencyListEditableMixin, Compare
 class ArchiveInline(admin.TabularInline):
     """Inline rows carry their version too: a row changed by someone else is refused."""
 
+    formfield_overrides = ArchiveAdmin.formfield_overrides
     form = ArchiveForm
     formset = ArchiveInlineFormSet
     extra = 1

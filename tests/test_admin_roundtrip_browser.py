@@ -102,7 +102,10 @@ def login_records():
     seen = {"ip_address": "127.0.0.1", "username": "someone", "user_agent": "test"}
     AccessAttempt.objects.create(**seen, failures_since_start=1, get_data="", post_data="")
     AccessFailureLog.objects.create(**seen)
-    return {model: list(model.objects.all()[:1]) for model in (AccessAttempt, AccessLog, AccessFailureLog)}
+    return {
+        model: list(model.objects.all()[:1])
+        for model in (AccessAttempt, AccessLog, AccessFailureLog)
+    }
 
 
 def log_in(page, live_server, username):

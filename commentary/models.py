@@ -675,9 +675,11 @@ class QuoteSpeaker(models.Model):
     expert = models.ForeignKey(
         Expert, on_delete=models.PROTECT, related_name="speaker_roles", verbose_name=_("speaker")
     )
+    # A role still shown by a statement cannot be deleted (the statement would silently
+    # lose "role at the time"): remove it from the speaker row first.
     affiliation = models.ForeignKey(
         Affiliation,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="speaker_roles",

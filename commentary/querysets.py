@@ -261,6 +261,21 @@ class QuoteQuerySet(PublishedQuerySet):
             return self.newest_first()
         return self.order_by("-search_rank", models.F("said_on").desc(nulls_last=True), "-pk")
 
+    @staticmethod
+    def credited(relation):
+        """The condition: a statement has at least one row of ``relation`` ("speakers" or
+        "citations") of its own, or is a translation of a published statement that has them
+        (a translation shows its original's speakers and sources: inherited, not copied)."""
+        rows = _model({"speakers": "QuoteSpeaker", "citations": "Citation"}[relation]).objects
+        own = Exists(rows.filter(quote=OuterRef("pk")))
+        inherited = Exists(rows.filter(published_rows("quote__"), quote=OuterRef("original")))
+        return Q(own) | Q(inherited)
+
+    def incomplete(self):
+        """Statements that could not be published: no speaker or no source, own or
+        inherited (``manage.py check_publication`` lists the published ones)."""
+        return self.exclude(self.credited("speakers") & self.credited("citations"))
+
     def with_published_at(self):
         """``published_at``: when the archive first published each statement, from the
         status log (None for rows written without one, such as a generated archive)."""
@@ -278,35 +293,23 @@ class QuoteQuerySet(PublishedQuerySet):
 
     def with_speakers(self):
         """Speakers in order with their expert, country and role at the time: two queries."""
-        return self.prefetch_related(
-            Prefetch(
-                "speakers",
-                queryset=_model("QuoteSpeaker")
-                .objects.select_related(
-                    "expert", "expert__country", "affiliation", "affiliation__organization"
-                )
-                .order_by("position"),
-            )
-        )
+        return self.prefetch_related(_speakers_prefetch())
 
     def for_list(self):
         """What a list of statement cards needs, in a fixed number of queries.
 
         Links to the original and to translations only ever reach published statements:
-        an unpublished original prefetches as ``None``.
+        an unpublished original prefetches as ``None``. A translation without speakers or
+        sources of its own shows its published original's (``credits_inherited`` names
+        which), read in two more queries only when a page holds such a translation.
         """
         quotes = _model("Quote").objects
-        return (
+        listed = (
             self.defer("search_text", "search_names")
             .with_speakers()
             .prefetch_related(
                 "topics",
-                Prefetch(
-                    "citations",
-                    queryset=_model("Citation")
-                    .objects.select_related("source", "source__outlet")
-                    .order_by("position"),
-                ),
+                _citations_prefetch(),
                 Prefetch("original", queryset=quotes.published().only("pk", "language")),
                 Prefetch(
                     "translations",
@@ -315,6 +318,65 @@ class QuoteQuerySet(PublishedQuerySet):
                 ),
             )
         )
+        listed._inherits_credits = True
+        return listed
+
+    _inherits_credits = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._inherits_credits = self._inherits_credits
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._inherits_credits:
+            inherit_credits(self._result_cache)
+
+
+def _speakers_prefetch():
+    return Prefetch(
+        "speakers",
+        queryset=_model("QuoteSpeaker")
+        .objects.select_related(
+            "expert", "expert__country", "affiliation", "affiliation__organization"
+        )
+        .order_by("position"),
+    )
+
+
+def _citations_prefetch():
+    return Prefetch(
+        "citations",
+        queryset=_model("Citation")
+        .objects.select_related("source", "source__outlet")
+        .order_by("position"),
+    )
+
+
+def inherit_credits(quotes):
+    """Give translations (``for_list()`` rows) that have no speakers or no sources of their
+    own their published original's, in place of the empty prefetched lists."""
+    lacking = {
+        quote: [r for r in ("speakers", "citations") if not quote._prefetched_objects_cache[r]]
+        for quote in quotes
+        if quote.original_id and quote.original is not None
+    }
+    lacking = {quote: relations for quote, relations in lacking.items() if relations}
+    if not lacking:
+        return
+    originals = (
+        _model("Quote")
+        .objects.filter(pk__in={quote.original_id for quote in lacking})
+        .only("pk")
+        .prefetch_related(_speakers_prefetch(), _citations_prefetch())
+        .in_bulk()
+    )
+    for quote, relations in lacking.items():
+        original = originals[quote.original_id]
+        for relation in relations:
+            quote._prefetched_objects_cache[relation] = original._prefetched_objects_cache[relation]
+        quote.credits_inherited = relations
 
 
 class CollectionQuerySet(PublishedQuerySet):

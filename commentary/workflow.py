@@ -15,7 +15,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Collection, Quote, Status, StatusChange
+from .models import (
+    Affiliation,
+    Citation,
+    Collection,
+    Expert,
+    ExpertName,
+    Organization,
+    Outlet,
+    Quote,
+    QuoteSpeaker,
+    Source,
+    Status,
+    StatusChange,
+)
 
 DRAFT, REVIEW, PUBLISHED, WITHDRAWN = (
     Status.DRAFT,
@@ -95,9 +108,85 @@ def check_transition(user, obj, to):
         )
 
 
+def missing_for_publication(quote, speakers=None, citations=None, original=None):
+    """Why ``quote`` cannot be published, as messages ([] when it can): it needs a speaker and
+    a source, its own or, for a translation, its published original's.
+
+    A form passes what it is about to save: the number of speaker and source rows it keeps
+    and the original it names; otherwise the stored rows count."""
+    if not isinstance(quote, Quote):
+        return []
+    if original is None and quote.original_id:
+        original = Quote.objects.filter(pk=quote.original_id).first()
+    inherits = original is not None and original.status == PUBLISHED
+    missing = []
+    for relation, entered, message in (
+        ("speakers", speakers, _("no speaker")),
+        ("citations", citations, _("no source")),
+    ):
+        if entered is None:
+            entered = getattr(quote, relation).count() if quote.pk else 0
+        if entered == 0 and not (inherits and getattr(original, relation).exists()):
+            missing.append(message)
+    if not missing:
+        return []
+    return [
+        _(
+            "“%(record)s” cannot be published: it has %(missing)s. Add the speakers (with "
+            "their role at the time) and at least one source; a translation may instead "
+            "name a published original that has them."
+        )
+        % {"record": quote, "missing": _(" and ").join(str(m) for m in missing)}
+    ]
+
+
+def left_incomplete_by_removing(rows):
+    """Messages for the published statements that removing these speaker or citation rows
+    (deleting them, or moving them to another statement) would leave without any."""
+    problems = []
+    for model, relation in ((QuoteSpeaker, "speakers"), (Citation, "citations")):
+        ids = [row.pk for row in rows if isinstance(row, model) and row.pk]
+        quotes = Quote.objects.published().filter(
+            pk__in=model.objects.filter(pk__in=ids).values("quote")
+        )
+        for quote in quotes:
+            left = getattr(quote, relation).exclude(pk__in=ids).count()
+            problems += missing_for_publication(quote, **{relation: left})
+    return problems
+
+
+# What a statement's page shows of other records, seen from each: a change to one of these
+# changes published statements, so editors leave it to a publisher (admin/protection.py).
+_SHOWN_THROUGH = {
+    Affiliation: (QuoteSpeaker, "affiliation"),
+    Organization: (QuoteSpeaker, "affiliation__organization"),
+    Expert: (QuoteSpeaker, "expert"),
+    ExpertName: (QuoteSpeaker, "expert__other_names"),
+    Outlet: (Citation, "source__outlet"),
+    Source: (Citation, "source"),
+}
+
+
+def statements_using(obj, published_only=True):
+    """The statements whose pages show ``obj`` (a role, organisation, expert, other name,
+    outlet or source); none for other records."""
+    if type(obj) not in _SHOWN_THROUGH or obj.pk is None:
+        return Quote.objects.none()
+    rows, path = _SHOWN_THROUGH[type(obj)]
+    quotes = Quote.objects.published() if published_only else Quote.objects.all()
+    return quotes.filter(pk__in=rows.objects.filter(**{path: obj}).values("quote"))
+
+
+def check_complete(obj, to):
+    if to == PUBLISHED and (problems := missing_for_publication(obj)):
+        raise TransitionError(problems[0])
+
+
 def transition(obj, to, user):
-    """Move one record to status ``to`` as ``user``; recorded in history and the status log."""
+    """Move one record to status ``to`` as ``user``; recorded in history and the status log.
+    Nothing incomplete is published (``missing_for_publication``)."""
     check_transition(user, obj, to)
+    check_complete(obj, to)
     with transaction.atomic():
         obj.status = to
         obj.save()

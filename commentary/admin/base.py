@@ -136,7 +136,10 @@ class ArchiveInlineFormSet(BaseInlineFormSet):
 
 
 def _errors(form):
-    return form.errors.as_data().get(NON_FIELD_ERRORS, []) if form.is_bound else []
+    # The admin gives rows shown read-only a plain dict of no errors.
+    if not form.is_bound or not hasattr(form.errors, "as_data"):
+        return []
+    return form.errors.as_data().get(NON_FIELD_ERRORS, [])
 
 
 class ArchiveAdmin(ConcurrencyActionMixin, ConcurrencyListEditableMixin, CompareVersionAdmin):

@@ -24,6 +24,7 @@ from ..models import (
 from .base import ArchiveAdmin, ArchiveInline, ArchiveInlineFormSet
 from .forms import QuoteForm
 from .merging import MergeAdmin
+from .protection import ShownOnStatementsAdmin, ShownOnStatementsInline
 from .workflow import AwaitingReviewFilter, ChildOfReviewedAdmin, ReviewedAdmin, ReviewedInline
 
 admin.site.site_header = _("Commentary Archive editors")
@@ -90,12 +91,12 @@ class CitationInline(ReviewedInline, PositionedInline):
     ordering = ["position"]
 
 
-class ExpertNameInline(ArchiveInline):
+class ExpertNameInline(ShownOnStatementsInline, ArchiveInline):
     model = ExpertName
     fields = ["name", "language", "note", "version"]
 
 
-class AffiliationInline(PositionedInline):
+class AffiliationInline(ShownOnStatementsInline, PositionedInline):
     model = Affiliation
     autocomplete_fields = ["organization"]
     fields = [
@@ -221,7 +222,8 @@ class CitationAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(MergeAdmin, ArchiveAdmin):
+class ExpertAdmin(ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+    shown_fields = ["name", "name_zh", "sort_name", "kind", "country"]
     inlines = [AffiliationInline, ExpertNameInline]
     merge = staticmethod(merge_experts)
     list_display = ["name", "name_zh", "kind", "country"]
@@ -244,7 +246,7 @@ class ExpertAdmin(MergeAdmin, ArchiveAdmin):
 
 
 @admin.register(ExpertName)
-class ExpertNameAdmin(ArchiveAdmin):
+class ExpertNameAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
     list_display = ["name", "expert", "language"]
     list_select_related = ["expert"]
     autocomplete_fields = ["expert"]
@@ -252,7 +254,7 @@ class ExpertNameAdmin(ArchiveAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(ArchiveAdmin):
+class AffiliationAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
     list_display = ["expert", "role", "organization", "start_date", "end_date", "is_former"]
     list_select_related = ["expert", "organization"]
     list_filter = ["is_former"]
@@ -269,7 +271,8 @@ class AffiliationAdmin(ArchiveAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ArchiveAdmin):
+class OrganizationAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
+    shown_fields = ["name", "name_zh", "short_name", "kind", "country", "parent"]
     list_display = ["name", "name_zh", "short_name", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind"]
@@ -289,7 +292,8 @@ class CountryAdmin(ArchiveAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(MergeAdmin, ArchiveAdmin):
+class OutletAdmin(ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+    shown_fields = ["name", "name_zh", "kind", "country", "homepage"]
     merge = staticmethod(merge_outlets)
     list_display = ["name", "name_zh", "kind", "country"]
     list_select_related = ["country"]
@@ -300,7 +304,9 @@ class OutletAdmin(MergeAdmin, ArchiveAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ArchiveAdmin):
+class SourceAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
+    # Link checks (status, archived copy) stay editors' maintenance work.
+    shown_fields = ["outlet", "title", "kind", "url", "language", "published_on", "date_precision"]
     list_display = ["__str__", "outlet", "kind", "published_on", "link_status"]
     list_editable = ["link_status"]
     list_select_related = ["outlet"]

@@ -180,9 +180,23 @@ class ChildOfReviewedAdmin:
                         _("“%(record)s” is published: only a publisher can change it.")
                         % {"record": parent}
                     )
+                if self.instance.pk and admin_.parent_field in self.changed_data:
+                    # Moving the row elsewhere takes it from its statement.
+                    if problems := workflow.left_incomplete_by_removing([self.instance]):
+                        raise ValidationError(problems)
                 return cleaned
 
         return ParentChecked
+
+    def get_deleted_objects(self, objs, request):
+        """A published statement's last speaker or source cannot be deleted."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return (
+            to_delete,
+            counts,
+            perms_needed,
+            [*protected, *workflow.left_incomplete_by_removing(list(objs))],
+        )
 
 
 class ReviewedInline:

@@ -6,11 +6,11 @@ use --if-empty to leave an archive that already holds the seed alone.
 """
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from commentary import history
-from commentary.models import Collection
+from commentary.models import Collection, Quote
 
 SEED_FIXTURES = [
     "countries",
@@ -38,3 +38,10 @@ class Command(BaseCommand):
         with transaction.atomic(), history.recorded("manage.py load_seed"):
             for fixture in SEED_FIXTURES:
                 call_command("loaddata", fixture, verbosity=verbosity)
+            # Nothing incomplete is published, by an import either: roll it all back.
+            incomplete = list(Quote.objects.published().incomplete().values_list("pk", flat=True))
+            if incomplete:
+                raise CommandError(
+                    "The seed would publish statements without a speaker or a source: "
+                    f"{incomplete[:20]}; nothing was loaded."
+                )

@@ -180,10 +180,10 @@ class ChildOfReviewedAdmin:
                         _("“%(record)s” is published: only a publisher can change it.")
                         % {"record": parent}
                     )
-                if self.instance.pk and admin_.parent_field in self.changed_data:
-                    # Moving the row elsewhere takes it from its statement.
-                    if problems := workflow.left_incomplete_by_removing([self.instance]):
-                        raise ValidationError(problems)
+                # Moving the row elsewhere takes it from its statement.
+                moved = self.instance.pk and admin_.parent_field in self.changed_data
+                if moved and (problems := workflow.left_incomplete_by_removing([self.instance])):
+                    raise ValidationError(problems)
                 return cleaned
 
         return ParentChecked

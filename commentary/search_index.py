@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from django.apps import apps as installed_apps
 from django.db import connection
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from . import search
 from .models import (
@@ -154,15 +154,6 @@ def _refresh_watched(sender, instance, created=False, raw=False, **kwargs):
         refresh(quotes_of(instance))
 
 
-def _remember_dependents(sender, instance, **kwargs):
-    """Before deleting: the statements whose documents will lose this object."""
-    instance._search_dependents = list(quotes_of(instance))
-
-
-def _refresh_dependents(sender, instance, **kwargs):
-    refresh(getattr(instance, "_search_dependents", ()))
-
-
 def _refresh_quote(sender, instance, raw=False, **kwargs):
     refresh([instance.pk])
 
@@ -190,6 +181,4 @@ def connect():
     for model in WATCHED:
         pre_save.connect(_remember_watched, sender=model, dispatch_uid=f"{uid}.pre")
         post_save.connect(_refresh_watched, sender=model, dispatch_uid=f"{uid}.post")
-    # Deleting a role leaves its statements' speakers without it (SET_NULL, no signals).
-    pre_delete.connect(_remember_dependents, sender=Affiliation, dispatch_uid=f"{uid}.del")
-    post_delete.connect(_refresh_dependents, sender=Affiliation, dispatch_uid=f"{uid}.del")
+    # A role still used by a speaker row cannot be deleted (PROTECT): nothing to refresh.

@@ -22,7 +22,7 @@ from ..models import (
     Topic,
 )
 from .base import ArchiveAdmin, ArchiveInline, ArchiveInlineFormSet
-from .forms import QuoteForm
+from .forms import ExpertForm, OutletForm, QuoteForm, SpeakerForm
 from .merging import MergeAdmin
 from .protection import ShownOnStatementsAdmin, ShownOnStatementsInline
 from .workflow import AwaitingReviewFilter, ChildOfReviewedAdmin, ReviewedAdmin, ReviewedInline
@@ -46,15 +46,48 @@ class SpeakerCountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DuplicateCheckedAdmin:
+    """The add form starts with the (hidden until needed) "This is not a duplicate" box."""
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "confirm_not_duplicate"]
+        return ["confirm_not_duplicate", *fields] if obj is None else fields
+
+
 # Inlines ------------------------------------------------------------------------------
 
 
 class PositionedInlineFormSet(ArchiveInlineFormSet):
-    """Rows left at position 0 are numbered after the others, in the order shown.
+    """New rows offer the next free positions; rows left blank (or at 0) are numbered after
+    the others, in the order shown.
 
     Editors add speakers, citations, sections and entries in reading order; they should not
     have to type 1, 2, 3 to satisfy the unique-position constraint.
     """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "position" in form.fields:
+            form.fields["position"].required = False  # blank: numbered after the others
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        extra = i - self.initial_form_count()
+        if extra >= 0 and not form.initial.get("position"):
+            form.initial["position"] = self._next_free_position() + extra
+        return form
+
+    def _next_free_position(self):
+        if not hasattr(self, "_next_free"):
+            taken = [row.position or 0 for row in self.get_queryset()]
+            self._next_free = max(taken, default=0) + 1
+        return self._next_free
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.initial["position"] = None  # a row added in the page: numbered on save
+        return form
 
     def clean(self):
         kept = [
@@ -77,15 +110,54 @@ class PositionedInline(ArchiveInline):
     formset = PositionedInlineFormSet
 
 
-class QuoteSpeakerInline(ReviewedInline, PositionedInline):
+def translated_statement(request):
+    """The statement named by ``?translation_of=`` on the add form, if any."""
+    pk = request.GET.get("translation_of", "")
+    return Quote.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+class TranslationPrefilled:
+    """Inline mixin: on "Add a translation", rows pre-filled from the original's
+    (``copied``: the fields copied), as many extra rows as it has."""
+
+    copied = ()
+
+    def rows_of(self, original):
+        rows = getattr(original, self.relation).order_by("position")
+        return [
+            {name: getattr(row, f"{name}_id", getattr(row, name)) for name in self.copied}
+            for row in rows
+        ]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        original = translated_statement(request) if obj is None else None
+        if original is not None and request.method == "GET":
+            return max(len(self.rows_of(original)), 1)
+        return super().get_extra(request, obj, **kwargs)
+
+
+class QuoteSpeakerInline(TranslationPrefilled, ReviewedInline, PositionedInline):
     model = QuoteSpeaker
+    relation = "speakers"
+    copied = ["position", "expert", "affiliation"]
+    form = SpeakerForm
     autocomplete_fields = ["expert", "affiliation"]
-    fields = ["position", "expert", "affiliation", "version"]
+    fields = [
+        "position",
+        "expert",
+        "affiliation",
+        "new_role",
+        "new_role_zh",
+        "new_role_organization",
+        "version",
+    ]
     ordering = ["position"]
 
 
-class CitationInline(ReviewedInline, PositionedInline):
+class CitationInline(TranslationPrefilled, ReviewedInline, PositionedInline):
     model = Citation
+    relation = "citations"
+    copied = ["position", "source", "role", "locator"]
     autocomplete_fields = ["source"]
     fields = ["position", "source", "role", "locator", "version"]
     ordering = ["position"]
@@ -151,19 +223,55 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
     ]
     date_hierarchy = "said_on"
     readonly_fields = ["created_at", "updated_at", "workflow_log"]
+    # Rendered with the speakers and sources right after the words
+    # (templates/admin/commentary/quote/change_form.html); the workflow comes last.
     fieldsets = [
-        (None, {"fields": ["text", "kind", "language", "status", "version"]}),
+        (None, {"fields": ["text", "kind", "language"]}),
         (_("Date"), {"fields": [("said_on", "date_precision")]}),
         (_("Translation and context"), {"fields": ["original", "translator", "context"]}),
         (_("Topics"), {"fields": ["topics"]}),
+        (_("Workflow"), {"fields": ["status", "version"]}),
         (_("Record"), {"fields": ["created_at", "updated_at", "workflow_log"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:  # the duplicate check's confirmation box, on the add form only
-            fieldsets = [(None, {"fields": ["confirm_not_duplicate"]}), *fieldsets]
+        if obj is None:  # the duplicate check's confirmation box, shown only when needed
+            (name, options), *rest = fieldsets
+            fieldsets = [
+                (name, {**options, "fields": ["confirm_not_duplicate", *options["fields"]]}),
+                *rest,
+            ]
         return fieldsets
+
+    # "Add a translation of this statement": the add form pre-filled from the original.
+
+    def translated(self, request):
+        return translated_statement(request)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("translation_of", None)
+        original = self.translated(request)
+        if original is not None:
+            initial.update(
+                original=original.pk,
+                kind=original.kind,
+                language=Quote.Language.EN
+                if original.language.startswith("zh")
+                else Quote.Language.ZH_HANS,
+                said_on=original.said_on,
+                date_precision=original.date_precision,
+                topics=[topic.pk for topic in original.topics.all()],
+            )
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        original = self.translated(request) if request.method == "GET" else None
+        if original is not None and isinstance(inline, TranslationPrefilled):
+            kwargs["initial"] = inline.rows_of(original)
+        return kwargs
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
@@ -222,7 +330,8 @@ class CitationAdmin(ChildOfReviewedAdmin, ArchiveAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+class ExpertAdmin(DuplicateCheckedAdmin, ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+    form = ExpertForm
     shown_fields = ["name", "name_zh", "sort_name", "kind", "country"]
     inlines = [AffiliationInline, ExpertNameInline]
     merge = staticmethod(merge_experts)
@@ -292,7 +401,8 @@ class CountryAdmin(ArchiveAdmin):
 
 
 @admin.register(Outlet)
-class OutletAdmin(ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+class OutletAdmin(DuplicateCheckedAdmin, ShownOnStatementsAdmin, MergeAdmin, ArchiveAdmin):
+    form = OutletForm
     shown_fields = ["name", "name_zh", "kind", "country", "homepage"]
     merge = staticmethod(merge_outlets)
     list_display = ["name", "name_zh", "kind", "country"]

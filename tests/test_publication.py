@@ -173,6 +173,26 @@ def test_translation_shows_its_published_originals_speakers_and_sources(
     assert "as given for the original statement" in page
 
 
+def test_inherited_speakers_and_sources_reach_feeds_exports_and_the_api(client, make_quote):
+    original = make_quote("The original words.")
+    translation = Quote.objects.create(
+        text="原话的译文。",
+        language="zh-Hans",
+        kind="direct",
+        status="published",
+        original=original,
+    )
+    name = original.speakers.get().expert.name
+    outlet = original.citations.get().source.outlet.name
+    feed = client.get("/quotes/feed/").content.decode()
+    assert f"<title>{name}: “原话的译文。”</title>" in feed
+    export = b"".join(client.get("/quotes/export.jsonl").streaming_content).decode()
+    row = next(line for line in export.splitlines() if "原话的译文" in line)
+    assert name in row and outlet in row
+    api = client.get(f"/api/quotes/{translation.pk}/").json()
+    assert [s["expert"]["name"] for s in api["speakers"]] == [name]
+
+
 def test_translation_of_an_unpublished_original_is_not_published(publisher, make_quote):
     original = make_quote(status="draft")
     translation = Quote.objects.create(

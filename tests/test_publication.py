@@ -311,3 +311,13 @@ def test_every_admin_of_a_shown_record_is_protected():
 
     for model in (Affiliation, Organization, Expert, ExpertName, Outlet, Source):
         assert isinstance(admin.site._registry[model], ShownOnStatementsAdmin), model
+
+
+def test_editor_cannot_bulk_delete_what_published_statements_show(editor, make_quote):
+    quote = make_quote()
+    role = _role_of(quote)
+    source = quote.citations.get().source
+    for obj in (role, source, source.outlet, role.organization, role.expert):
+        response = run_action(editor, type(obj), "delete_selected", [obj], post="yes")
+        assert response.status_code in (200, 302, 403)
+        assert type(obj).objects.filter(pk=obj.pk).exists(), type(obj).__name__

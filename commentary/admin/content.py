@@ -281,6 +281,7 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
 
     class Media:
         js = ["admin/js/jquery.init.js", "commentary/admin/speaker_affiliation.js"]
+        css = {"all": ["commentary/admin/speakers.css"]}
 
     def get_queryset(self, request):
         return (

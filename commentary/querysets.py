@@ -7,6 +7,7 @@ needed.
 """
 
 import datetime
+import itertools
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -271,6 +272,12 @@ class QuoteQuerySet(PublishedQuerySet):
         inherited = Exists(rows.filter(published_rows("quote__"), quote=OuterRef("original")))
         return Q(own) | Q(inherited)
 
+    @staticmethod
+    def credited_own(relation):
+        """The condition: a statement has rows of ``relation`` of its own."""
+        rows = _model({"speakers": "QuoteSpeaker", "citations": "Citation"}[relation]).objects
+        return Q(Exists(rows.filter(quote=OuterRef("pk"))))
+
     def incomplete(self):
         """Statements that could not be published: no speaker or no source, own or
         inherited (``manage.py check_publication`` lists the published ones)."""
@@ -333,6 +340,17 @@ class QuoteQuerySet(PublishedQuerySet):
         if self._inherits_credits:
             inherit_credits(self._result_cache)
 
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        """``iterator()`` prefetches chunk by chunk without the hook above: the same per
+        chunk (``streaming.in_chunks`` reads whole lists this way)."""
+        rows = super()._iterator(use_chunked_fetch, chunk_size)
+        if not self._inherits_credits:
+            yield from rows
+            return
+        while chunk := list(itertools.islice(rows, chunk_size or 2000)):
+            inherit_credits(chunk)
+            yield from chunk
+
 
 def _speakers_prefetch():
     return Prefetch(
@@ -356,24 +374,25 @@ def _citations_prefetch():
 
 def inherit_credits(quotes):
     """Give translations (``for_list()`` rows) that have no speakers or no sources of their
-    own their published original's, in place of the empty prefetched lists."""
-    lacking = {
-        quote: [r for r in ("speakers", "citations") if not quote._prefetched_objects_cache[r]]
-        for quote in quotes
-        if quote.original_id and quote.original is not None
-    }
-    lacking = {quote: relations for quote, relations in lacking.items() if relations}
+    own their published original's, in place of the empty prefetched lists: two queries,
+    only when there are such rows. Rows without those prefetches are left alone."""
+    lacking = {}
+    for quote in quotes:
+        cache = getattr(quote, "_prefetched_objects_cache", None)
+        if not cache or not getattr(quote, "original_id", None):
+            continue
+        relations = [r for r in ("speakers", "citations") if r in cache and not cache[r]]
+        original = quote.original  # prefetched: None unless published
+        if relations and original is not None:
+            lacking[quote] = (original, relations)
     if not lacking:
         return
-    originals = (
-        _model("Quote")
-        .objects.filter(pk__in={quote.original_id for quote in lacking})
-        .only("pk")
-        .prefetch_related(_speakers_prefetch(), _citations_prefetch())
-        .in_bulk()
-    )
-    for quote, relations in lacking.items():
-        original = originals[quote.original_id]
+    originals = list({original.pk: original for original, _ in lacking.values()}.values())
+    for original in originals:
+        getattr(original, "_prefetched_objects_cache", {}).pop("speakers", None)
+        getattr(original, "_prefetched_objects_cache", {}).pop("citations", None)
+    models.prefetch_related_objects(originals, _speakers_prefetch(), _citations_prefetch())
+    for quote, (original, relations) in lacking.items():
         for relation in relations:
             quote._prefetched_objects_cache[relation] = original._prefetched_objects_cache[relation]
         quote.credits_inherited = relations

@@ -30,7 +30,7 @@ from .models import (
     Topic,
 )
 from .pagination import paginate
-from .querysets import published_rows
+from .querysets import inherit_credits, published_rows
 from .streaming import in_chunks
 
 LATEST_COUNT = 10
@@ -358,6 +358,10 @@ def collection_detail(request, slug):
             )
         ),
         slug,
+    )
+    # Nested prefetches skip for_list()'s own step: translations inherit here.
+    inherit_credits(
+        [entry.quote for section in collection.sections.all() for entry in section.entries.all()]
     )
     return TemplateResponse(
         request, "commentary/collection_detail.html", {"collection": collection}

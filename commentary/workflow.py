@@ -108,7 +108,10 @@ def check_transition(user, obj, to):
         )
 
 
-def missing_for_publication(quote, speakers=None, citations=None, original=None):
+STORED = object()  # "the stored original": a form that does not show the field
+
+
+def missing_for_publication(quote, speakers=None, citations=None, original=STORED):
     """Why ``quote`` cannot be published, as messages ([] when it can): it needs a speaker and
     a source, its own or, for a translation, its published original's.
 
@@ -116,8 +119,8 @@ def missing_for_publication(quote, speakers=None, citations=None, original=None)
     and the original it names; otherwise the stored rows count."""
     if not isinstance(quote, Quote):
         return []
-    if original is None and quote.original_id:
-        original = Quote.objects.filter(pk=quote.original_id).first()
+    if original is STORED:
+        original = Quote.objects.filter(pk=quote.original_id).first() if quote.original_id else None
     inherits = original is not None and original.status == PUBLISHED
     missing = []
     for relation, entered, message in (
@@ -177,8 +180,33 @@ def statements_using(obj, published_only=True):
     return quotes.filter(pk__in=rows.objects.filter(**{path: obj}).values("quote"))
 
 
+def translations_left_without_credits(quote):
+    """Messages for the published translations that show ``quote``'s speakers or sources
+    (having none of their own) and would lose them if ``quote`` stopped being published."""
+    if not isinstance(quote, Quote) or quote.pk is None:
+        return []
+    if (quote.loaded_status or quote.status) != PUBLISHED:
+        return []
+    dependants = (
+        Quote.objects.published()
+        .filter(original=quote)
+        .exclude(Quote.objects.credited_own("speakers") & Quote.objects.credited_own("citations"))
+    )
+    return [
+        _(
+            "“%(record)s” stays published while the published translation “%(translation)s” "
+            "shows its speakers and sources; withdraw the translation first, or give it "
+            "speakers and sources of its own."
+        )
+        % {"record": quote, "translation": translation}
+        for translation in dependants[:10]
+    ]
+
+
 def check_complete(obj, to):
     if to == PUBLISHED and (problems := missing_for_publication(obj)):
+        raise TransitionError(problems[0])
+    if to != PUBLISHED and (problems := translations_left_without_credits(obj)):
         raise TransitionError(problems[0])
 
 

@@ -321,3 +321,61 @@ def test_editor_cannot_bulk_delete_what_published_statements_show(editor, make_q
         response = run_action(editor, type(obj), "delete_selected", [obj], post="yes")
         assert response.status_code in (200, 302, 403)
         assert type(obj).objects.filter(pk=obj.pk).exists(), type(obj).__name__
+
+
+@pytest.fixture
+def inheriting(make_quote, make_collection):
+    """A published original and its published translation with no rows of its own."""
+    original = make_quote("The original words.")
+    translation = Quote.objects.create(
+        text="原话的译文。",
+        language="zh-Hans",
+        kind="direct",
+        status="published",
+        original=original,
+    )
+    make_collection(quotes=[translation])
+    return original, translation
+
+
+def test_clearing_the_original_of_an_inheriting_translation_is_refused(publisher, inheriting):
+    _original, translation = inheriting
+    response = save(publisher, translation, open_form(publisher, translation), original="")
+    assert response.status_code == 200
+    translation.refresh_from_db()
+    assert translation.original_id == _original.pk
+
+
+def test_an_original_its_translations_inherit_from_stays_published(publisher, inheriting):
+    original, translation = inheriting
+    run_action(publisher, Quote, "make_withdrawn", [original])
+    original.refresh_from_db()
+    assert original.status == "published"
+    run_action(publisher, Quote, "make_withdrawn", [translation])
+    run_action(publisher, Quote, "make_withdrawn", [Quote.objects.get(pk=original.pk)])
+    assert Quote.objects.get(pk=original.pk).status == "withdrawn"
+    assert not Quote.objects.published().incomplete().exists()
+
+
+def test_collection_pages_and_list_citations_show_inherited_speakers(client, inheriting):
+    original, translation = inheriting
+    name = original.speakers.get().expert.name
+    collection = translation.collection_entries.get().section.collection
+    assert name in client.get(collection.get_absolute_url()).content.decode()
+    bib = b"".join(client.get("/quotes/cite.bib").streaming_content).decode()
+    entry = next(e for e in bib.split("\n@") if "原话的译文" in e)
+    assert name.split("-")[0] in entry
+
+
+def test_odd_translation_of_values_give_the_plain_add_form(editor):
+    for value in ("²", "١", "9" * 40, "-1", ""):
+        assert (
+            editor.get("/admin/commentary/quote/add/", {"translation_of": value}).status_code == 200
+        )
+
+
+def test_editor_cannot_repoint_the_archived_copy_of_a_shown_source(editor, make_quote):
+    source = make_quote().citations.get().source
+    save(editor, source, open_form(editor, source), archived_url="https://evil.example/")
+    source.refresh_from_db()
+    assert source.archived_url == ""

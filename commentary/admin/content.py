@@ -113,7 +113,9 @@ class PositionedInline(ArchiveInline):
 def translated_statement(request):
     """The statement named by ``?translation_of=`` on the add form, if any."""
     pk = request.GET.get("translation_of", "")
-    return Quote.objects.filter(pk=pk).first() if pk.isdigit() else None
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        return None
+    return Quote.objects.filter(pk=int(pk)).first()
 
 
 class TranslationPrefilled:
@@ -124,14 +126,14 @@ class TranslationPrefilled:
 
     def rows_of(self, original):
         rows = getattr(original, self.relation).order_by("position")
-        return [
-            {name: getattr(row, f"{name}_id", getattr(row, name)) for name in self.copied}
-            for row in rows
-        ]
+        return [{name: row.serializable_value(name) for name in self.copied} for row in rows]
 
     def get_extra(self, request, obj=None, **kwargs):
-        original = translated_statement(request) if obj is None else None
-        if original is not None and request.method == "GET":
+        if obj is None and request.method == "GET":
+            original = translated_statement(request)
+        else:
+            original = None
+        if original is not None:
             return max(len(self.rows_of(original)), 1)
         return super().get_extra(request, obj, **kwargs)
 
@@ -416,8 +418,18 @@ class OutletAdmin(DuplicateCheckedAdmin, ShownOnStatementsAdmin, MergeAdmin, Arc
 
 @admin.register(Source)
 class SourceAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
-    # Link checks (status, archived copy) stay editors' maintenance work.
-    shown_fields = ["outlet", "title", "kind", "url", "language", "published_on", "date_precision"]
+    # Link checks (status, when checked) stay editors' maintenance work.
+    shown_fields = [
+        "outlet",
+        "title",
+        "kind",
+        "url",
+        "language",
+        "published_on",
+        "date_precision",
+        "archived_url",
+        "archived_on",
+    ]
     list_display = ["__str__", "outlet", "kind", "published_on", "link_status"]
     list_editable = ["link_status"]
     list_select_related = ["outlet"]

@@ -140,8 +140,13 @@ class QuoteForm(ConfirmsDuplicates):
 
     def check_complete(self, cleaned):
         """A statement that is or becomes published keeps a speaker and a source: the rows
-        this form is about to save count, not the stored ones."""
-        if cleaned is None or cleaned.get("status", self.instance.status) != Status.PUBLISHED:
+        this form is about to save count, not the stored ones. A published original that
+        published translations take their speakers from stays published."""
+        if cleaned is None:
+            return
+        if cleaned.get("status", self.instance.status) != Status.PUBLISHED:
+            if problems := workflow.translations_left_without_credits(self.instance):
+                raise ValidationError(problems, code="incomplete")
             return
         speakers = self.entered("quotespeaker", "expert")
         citations = self.entered("citation", "source")
@@ -149,7 +154,7 @@ class QuoteForm(ConfirmsDuplicates):
             self.instance,
             speakers=None if speakers is None else len(speakers),
             citations=None if citations is None else len(citations),
-            original=cleaned.get("original"),
+            original=cleaned.get("original", workflow.STORED),
         )
         if problems:
             raise ValidationError(problems, code="incomplete")

@@ -34,8 +34,10 @@ def record_in_statements(obj):
 
 
 def describe_statements(obj, limit=20):
-    """Delete pages: the statements using ``obj``, which keep it from being deleted."""
-    quotes = workflow.statements_using(obj, published_only=False).order_by("pk")
+    """Delete pages: the statements using ``obj``, which keep it from being deleted (any
+    statement for records the database protects; published ones for other names)."""
+    published_only = type(obj).__name__ == "ExpertName"
+    quotes = workflow.statements_using(obj, published_only=published_only).order_by("pk")
     return [
         format_html("{} “{}” ({})", _("Statement"), quote, quote.get_status_display())
         for quote in quotes[:limit]

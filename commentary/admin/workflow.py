@@ -122,6 +122,13 @@ class ReviewedAdmin:
             )
         return form
 
+    def get_deleted_objects(self, objs, request):
+        """A published original whose translations show its speakers is not deleted."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            protected = [*protected, *workflow.translations_left_without_credits(obj)]
+        return to_delete, counts, perms_needed, protected
+
     def save_model(self, request, obj, form, change):
         # The form's choices already refuse any other status; this guards crafted requests.
         if not change and obj.status not in workflow.allowed_statuses(

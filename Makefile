@@ -57,10 +57,7 @@ test-postgres: $(STAMP) messages checkers
 	@echo "== pytest on PostgreSQL (throwaway server) =="
 	$(TEST_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# The two databases' runs go side by side (each one its own server, ports and browser),
-# each run's output printed whole when it ends: about half the time of one after the other.
-test: lint check-deploy
-	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgres
+test: lint check-deploy test-sqlite test-postgres
 
 constraints: $(STAMP)
 	{ echo "# Exact versions of everything installed, including transitive dependencies."; \

@@ -133,7 +133,7 @@ def _ct(model):
 def open_and_save(page, url):
     """Open a change form, let its scripts settle, save and continue; the page's outcome."""
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=60000)  # slow machines: scripts settle
     save = page.locator("input[name=_continue]")
     if save.count() == 0:
         return "read-only"

@@ -171,6 +171,10 @@ class ExpertQuerySet(NamedQuerySet):
         return Q(pk__in=spellings.values("expert"))
 
 
+def _credit_rows(relation):
+    return _model({"speakers": "QuoteSpeaker", "citations": "Citation"}[relation]).objects
+
+
 class QuoteQuerySet(PublishedQuerySet):
     def _speakers(self, *conditions, **lookups):
         speakers = _model("QuoteSpeaker").objects.filter(*conditions, **lookups)
@@ -267,16 +271,14 @@ class QuoteQuerySet(PublishedQuerySet):
         """The condition: a statement has at least one row of ``relation`` ("speakers" or
         "citations") of its own, or is a translation of a published statement that has them
         (a translation shows its original's speakers and sources: inherited, not copied)."""
-        rows = _model({"speakers": "QuoteSpeaker", "citations": "Citation"}[relation]).objects
-        own = Exists(rows.filter(quote=OuterRef("pk")))
+        rows = _credit_rows(relation)
         inherited = Exists(rows.filter(published_rows("quote__"), quote=OuterRef("original")))
-        return Q(own) | Q(inherited)
+        return QuoteQuerySet.credited_own(relation) | Q(inherited)
 
     @staticmethod
     def credited_own(relation):
         """The condition: a statement has rows of ``relation`` of its own."""
-        rows = _model({"speakers": "QuoteSpeaker", "citations": "Citation"}[relation]).objects
-        return Q(Exists(rows.filter(quote=OuterRef("pk"))))
+        return Q(Exists(_credit_rows(relation).filter(quote=OuterRef("pk"))))
 
     def incomplete(self):
         """Statements that could not be published: no speaker or no source, own or
@@ -387,10 +389,8 @@ def inherit_credits(quotes):
             lacking[quote] = (original, relations)
     if not lacking:
         return
+    # The originals were prefetched with only("pk", "language"): no rows of their own yet.
     originals = list({original.pk: original for original, _ in lacking.values()}.values())
-    for original in originals:
-        getattr(original, "_prefetched_objects_cache", {}).pop("speakers", None)
-        getattr(original, "_prefetched_objects_cache", {}).pop("citations", None)
     models.prefetch_related_objects(originals, _speakers_prefetch(), _citations_prefetch())
     for quote, (original, relations) in lacking.items():
         for relation in relations:

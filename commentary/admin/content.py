@@ -111,11 +111,13 @@ class PositionedInline(ArchiveInline):
 
 
 def translated_statement(request):
-    """The statement named by ``?translation_of=`` on the add form, if any."""
-    pk = request.GET.get("translation_of", "")
-    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
-        return None
-    return Quote.objects.filter(pk=int(pk)).first()
+    """The statement named by ``?translation_of=`` on the add form, if any (looked up once
+    per request: the form's initial data and both inlines ask)."""
+    if not hasattr(request, "translated_statement"):
+        pk = request.GET.get("translation_of", "")
+        valid = pk.isascii() and pk.isdigit() and len(pk) <= 18
+        request.translated_statement = Quote.objects.filter(pk=int(pk)).first() if valid else None
+    return request.translated_statement
 
 
 class TranslationPrefilled:
@@ -248,13 +250,10 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
 
     # "Add a translation of this statement": the add form pre-filled from the original.
 
-    def translated(self, request):
-        return translated_statement(request)
-
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.pop("translation_of", None)
-        original = self.translated(request)
+        original = translated_statement(request)
         if original is not None:
             initial.update(
                 original=original.pk,
@@ -270,7 +269,7 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        original = self.translated(request) if request.method == "GET" else None
+        original = translated_statement(request) if request.method == "GET" else None
         if original is not None and isinstance(inline, TranslationPrefilled):
             kwargs["initial"] = inline.rows_of(original)
         return kwargs

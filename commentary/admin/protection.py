@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .. import workflow
-from ..models import Quote
+from ..models import ExpertName, Quote
 
 
 def _publisher(request):
@@ -36,7 +36,7 @@ def record_in_statements(obj):
 def describe_statements(obj, limit=20):
     """Delete pages: the statements using ``obj``, which keep it from being deleted (any
     statement for records the database protects; published ones for other names)."""
-    published_only = type(obj).__name__ == "ExpertName"
+    published_only = isinstance(obj, ExpertName)
     quotes = workflow.statements_using(obj, published_only=published_only).order_by("pk")
     return [
         format_html("{} “{}” ({})", _("Statement"), quote, quote.get_status_display())

@@ -133,7 +133,7 @@ CONCURRENCY_AUTO_CREATE_TRIGGERS = False  # the version fields are ordinary colu
 
 # History (django-reversion): stored versions use a JSON format that restores as an edit
 # on top of the current state (see commentary/history.py).
-SERIALIZATION_MODULES = {"archive_json": "commentary.history"}
+SERIALIZATION_MODULES = {"archive_json": "commentary.editorial.history"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,8 +10,12 @@ class CommentaryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import facets, fulltext, history, search_index, slugs, workflow
+        from . import slugs
+        from .browse import facets
+        from .editorial import history, workflow
         from .models import Quote
+        from .search import fulltext
+        from .search import index as search_index
 
         Quote._meta.pk.register_lookup(fulltext.FullTextMatch)
         search_index.connect()

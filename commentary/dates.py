@@ -8,17 +8,10 @@ import calendar
 import datetime
 import re
 
-from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    YEAR = "year", _("year")
-
+from .choices import DatePrecision
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 

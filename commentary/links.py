@@ -1,13 +1,25 @@
-"""Absolute, language-neutral URLs of records.
+"""Links: absolute, language-neutral URLs of records, and query strings of lists.
 
 A record has one permanent URL whatever the interface language (``/quotes/12/``, never
 ``/zh-hans/quotes/12/``), so that the permalink in a citation, the JSON-LD ``@id``, a feed
 entry's ``id``, an export's ``url``, the API's ``url`` and Popolo's links all agree.
+
+A list's query string is its filters plus the parameters that page through and order it,
+named here once for the list pages, their links, the feeds and the API.
 """
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+
+# The parameters that page through a list of statements (the rest of a query string
+# filters it): a page number, a keyset cursor past the numbered pages, the rows per page.
+PAGE = "page"
+AFTER = "after"
+PAGE_SIZE = "page_size"
+PAGING = (PAGE, AFTER, PAGE_SIZE)
+# The order of a list.
+SORT = "sort"
 
 
 def permanent_url(request, record):
@@ -29,3 +41,29 @@ class URLTemplate:
 
     def __call__(self, value):
         return f"{self.before}{value}{self.after}"
+
+
+def without(params, *names):
+    """A copy of ``params`` (a QueryDict) without the parameters ``names``."""
+    params = params.copy()
+    for name in names:
+        params.pop(name, None)
+    return params
+
+
+def query_url(params, /, **changes):
+    """``?query`` for ``params`` (a QueryDict) with ``changes`` applied and no page number
+    (a link that changes the list starts again at its first page).
+
+    A change to ``None`` removes the parameter; a list sets repeated values.
+    """
+    params = without(params, PAGE)
+    for name, value in changes.items():
+        if value is None or value == []:
+            params.pop(name, None)
+        elif isinstance(value, list):
+            params.setlist(name, value)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -3,7 +3,7 @@ robots.txt and the Popolo export."""
 
 from django.urls import path, re_path
 
-from . import popolo, sitemaps
+from .outputs import popolo, sitemaps
 
 app_name = "machine"
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .dates import DatePrecision, format_partial_date, truncate
+from .choices import CitationRole, DatePrecision, QuoteKind, Region, Status
+from .dates import format_partial_date, truncate
 from .locking import LockVersionField
 from .querysets import (
     AffiliationQuerySet,
@@ -82,25 +83,6 @@ class Reviewed:
         return instance
 
     loaded_status = None
-
-    @property
-    def is_public(self):
-        return self.status == Status.PUBLISHED
-
-
-class Region(models.TextChoices):
-    AFRICA = "Africa", _("Africa")
-    AMERICAS = "Americas", _("Americas")
-    ASIA = "Asia", _("Asia")
-    EUROPE = "Europe", _("Europe")
-    OCEANIA = "Oceania", _("Oceania")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    REVIEW = "review", _("in review")
-    PUBLISHED = "published", _("published")
-    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class Country(BilingualNameMixin, models.Model):
@@ -545,10 +527,7 @@ class Topic(BilingualNameMixin, models.Model):
 
 
 class Quote(Reviewed, PartialDateMixin, models.Model):
-    class Kind(models.TextChoices):
-        DIRECT = "direct", _("direct quote")
-        PARTIAL = "partial", _("partial quote")
-        PARAPHRASE = "paraphrase", _("paraphrase")
+    Kind = QuoteKind
 
     class Language(models.TextChoices):
         ZH_HANS = "zh-Hans", _("Chinese (Simplified)")
@@ -635,7 +614,7 @@ class Quote(Reviewed, PartialDateMixin, models.Model):
                 name="quote_date_precision_valid",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["direct", "partial", "paraphrase"]),
+                condition=Q(kind__in=QuoteKind.values),
                 name="quote_kind_valid",
             ),
             models.CheckConstraint(
@@ -719,10 +698,7 @@ class QuoteSpeaker(models.Model):
 
 
 class Citation(models.Model):
-    class Role(models.TextChoices):
-        FIRST = "first", _("first appearance")
-        RELAY = "relay", _("relayed by")
-        COMPILATION = "compilation", _("compiled in")
+    Role = CitationRole
 
     quote = models.ForeignKey(
         Quote, on_delete=models.CASCADE, related_name="citations", verbose_name=_("statement")
@@ -751,7 +727,7 @@ class Citation(models.Model):
                 fields=["quote", "source", "role"], name="citation_source_role_unique"
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["first", "relay", "compilation"]), name="citation_role_valid"
+                condition=Q(role__in=CitationRole.values), name="citation_role_valid"
             ),
         ]
         indexes = [models.Index(fields=["source", "quote"], name="citation_source_idx")]

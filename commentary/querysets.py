@@ -14,12 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 
-from .dates import DatePrecision
-from .fulltext import SearchRank
-from .search import parse_query
-
-PUBLISHED = "published"  # Status.PUBLISHED in models.py
-WITHDRAWN = "withdrawn"
+from .choices import DatePrecision, Status
+from .search.fulltext import SearchRank
+from .search.text import parse_query
 
 
 def _model(name):
@@ -30,7 +27,7 @@ def published_rows(path=""):
     """The condition ``published()`` applies, seen from a related model through ``path``
     (e.g. ``"quote__"`` from a speaker row). Public code tests publication only through
     ``published()`` and this; tests/test_leaks.py checks that no other test exists."""
-    return Q(**{f"{path}status": PUBLISHED})
+    return Q(**{f"{path}status": Status.PUBLISHED})
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -40,10 +37,10 @@ class PublishedQuerySet(models.QuerySet):
 
     def withdrawn(self):
         """Rows taken down after publication: their permalinks answer 410 Gone."""
-        return self.filter(status=WITHDRAWN)
+        return self.filter(status=Status.WITHDRAWN)
 
     def awaiting_review(self):
-        return self.filter(status="review")
+        return self.filter(status=Status.REVIEW)
 
 
 class NamedQuerySet(models.QuerySet):
@@ -293,7 +290,7 @@ class QuoteQuerySet(PublishedQuerySet):
             .objects.filter(
                 content_type=ContentType.objects.get_for_model(self.model),
                 object_id=OuterRef("pk"),
-                to_status=PUBLISHED,
+                to_status=Status.PUBLISHED,
             )
             .order_by("at")
             .values("at")[:1]

@@ -45,6 +45,38 @@ def redirect_or_404(queryset, slug):
     raise Http404(f"No {model._meta.verbose_name} has the slug {slug!r}.")
 
 
+class Moved(Exception):
+    """The slug asked for is a former one: answer with ``response`` (a 301)."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def by_slug(queryset, slug):
+    """The record with ``slug``; a renamed or merged one's old slug raises ``Moved``."""
+    obj = queryset.filter(slug=slug).first()
+    if obj is None:
+        raise Moved(redirect_or_404(queryset, slug))
+    return obj
+
+
+def follows_renames(view):
+    """Detail views by slug: a former slug answers 301 to the current URL, query kept."""
+
+    def wrapper(request, slug, **kwargs):
+        try:
+            return view(request, slug, **kwargs)
+        except Moved as moved:
+            response = moved.response
+            if request.META.get("QUERY_STRING"):
+                response["Location"] += "?" + request.META["QUERY_STRING"]
+            return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
 def _remember_old_slug(sender, instance, raw=False, **kwargs):
     if instance.pk is None:
         return

@@ -1,6 +1,7 @@
 from django.urls import path, re_path, register_converter
 
-from . import exports, feeds, views
+from . import views
+from .outputs import exports, feeds
 
 
 class CountryCodeConverter:

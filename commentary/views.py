@@ -11,9 +11,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from . import cite, slugs
-from .filters import SUGGESTION_LIMIT, ExpertListFilterSet
-from .listing import invalid_filters_response, selected_statements, statement_listing
+from .browse.filters import SUGGESTION_LIMIT, ExpertListFilterSet
+from .browse.listing import statement_listing
+from .browse.pagination import paginate
+from .browse.selection import invalid_filters_response, selected_statements
 from .models import (
     Affiliation,
     Citation,
@@ -29,9 +30,10 @@ from .models import (
     Source,
     Topic,
 )
-from .pagination import paginate
+from .outputs import cite
+from .outputs.streaming import in_chunks
 from .querysets import inherit_credits, published_rows
-from .streaming import in_chunks
+from .slugs import by_slug, follows_renames
 
 LATEST_COUNT = 10
 RELATED_COUNT = 5
@@ -39,38 +41,6 @@ CO_SPEAKER_COUNT = 10
 SUGGESTED = {"experts": Expert, "organizations": Organization, "outlets": Outlet}
 EXPERTS_PER_PAGE = 50
 COUNTRY_EXPERTS = 60
-
-
-class Moved(Exception):
-    """The slug asked for is a former one: answer with ``response`` (a 301)."""
-
-    def __init__(self, response):
-        self.response = response
-
-
-def by_slug(queryset, slug):
-    """The record with ``slug``; a renamed or merged one's old slug raises ``Moved``."""
-    obj = queryset.filter(slug=slug).first()
-    if obj is None:
-        raise Moved(slugs.redirect_or_404(queryset, slug))
-    return obj
-
-
-def follows_renames(view):
-    """Detail views by slug: a former slug answers 301 to the current URL, query kept."""
-
-    def wrapper(request, slug, **kwargs):
-        try:
-            return view(request, slug, **kwargs)
-        except Moved as moved:
-            response = moved.response
-            if request.META.get("QUERY_STRING"):
-                response["Location"] += "?" + request.META["QUERY_STRING"]
-            return response
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 def _listing_page(request, template, queryset, exclude=(), **context):

@@ -18,8 +18,8 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from archive.wsgi import application
-from commentary import pagination
 from commentary.api.views import RESOURCES, StatementViewSet
+from commentary.browse import pagination
 from commentary.models import (
     Affiliation,
     Collection,

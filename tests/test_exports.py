@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commentary import streaming
 from commentary.models import Country
+from commentary.outputs import streaming
 
 pytestmark = pytest.mark.django_db
 

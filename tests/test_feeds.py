@@ -9,8 +9,8 @@ import feedparser
 import pytest
 from django.urls import reverse
 
-from commentary.feeds import EMPTY_FEED_UPDATED, ENTRY_COUNT
 from commentary.models import Country, Expert, Quote
+from commentary.outputs.feeds import EMPTY_FEED_UPDATED, ENTRY_COUNT
 
 pytestmark = pytest.mark.django_db
 

@@ -204,7 +204,10 @@ def test_published_excludes_drafts_review_and_withdrawn(make_quote):
 
 
 def test_published_helper_uses_the_published_status():
-    from commentary.models import Status
-    from commentary.querysets import PUBLISHED
+    from django.db.models import Q
 
-    assert PUBLISHED == Status.PUBLISHED
+    from commentary.choices import Status
+    from commentary.querysets import published_rows
+
+    assert published_rows() == Q(status=Status.PUBLISHED)
+    assert published_rows("quote__") == Q(quote__status=Status.PUBLISHED)

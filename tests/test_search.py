@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from commentary import fulltext, search, search_index
 from commentary.models import (
     Affiliation,
     Citation,
@@ -22,6 +21,9 @@ from commentary.models import (
     QuoteSpeaker,
     Source,
 )
+from commentary.search import fulltext
+from commentary.search import index as search_index
+from commentary.search import text as search
 
 CJK_RUN = re.compile(f"[{search.CJK}]+")
 QUIET = io.StringIO()
@@ -295,7 +297,7 @@ def test_generator_is_deterministic_and_realistic(db):
 @pytest.fixture
 def small_cap(monkeypatch):
     """Caps of 5 rows, so a handful of statements behaves like a million."""
-    from commentary import facets, listing, pagination
+    from commentary.browse import facets, listing, pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
     monkeypatch.setattr(listing, "COUNT_CAP", 5)

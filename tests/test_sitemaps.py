@@ -18,7 +18,7 @@ from commentary.models import (
     Source,
     Topic,
 )
-from commentary.sitemaps import SITEMAPS, QuoteSitemap
+from commentary.outputs.sitemaps import SITEMAPS, QuoteSitemap
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import history
+from ..editorial import history
 
 history.register()  # before any VersionAdmin registers the models its own way
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from ..merge import merge_experts, merge_outlets
+from ..editorial.merge import merge_experts, merge_outlets
 from ..models import (
     Affiliation,
     Citation,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
-from ..duplicates import likely_duplicates
+from ..editorial import workflow
+from ..editorial.duplicates import likely_duplicates
 from ..models import Affiliation, Expert, Organization, Outlet, Status
 from .base import ArchiveForm
 

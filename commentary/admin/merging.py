@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..merge import MergeError
+from ..editorial.merge import MergeError
 
 
 class SurvivorForm(forms.Form):

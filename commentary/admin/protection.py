@@ -14,7 +14,7 @@ import reversion
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from .. import workflow
+from ..editorial import workflow
 from ..models import ExpertName, Quote
 
 

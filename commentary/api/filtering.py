@@ -3,14 +3,14 @@
 A list view names its FilterSet (``filterset_class``, e.g. the expert list's
 ``ExpertListFilterSet``); the same parameters select the same rows as on the site, and an
 invalid value answers 400 with the messages the page's form would show. The statement list
-calls ``listing.selected_statements`` itself (views.py), because its order and paging
+calls ``selection.selected_statements`` itself (views.py), because its order and paging
 depend on what the filters decided. The parameters are documented in ``schema.py``:
 django-filter's automatic description cannot know the custom fields' formats.
 """
 
 from rest_framework.filters import BaseFilterBackend
 
-from ..listing import filter_errors
+from ..browse.selection import filter_errors
 from .errors import InvalidParameters
 
 

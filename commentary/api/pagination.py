@@ -15,8 +15,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from ..filters import PAGE_SIZES, Sort
-from ..pagination import COUNT_CAP, CappedPaginator, KeysetPage, statement_page
+from ..browse.filters import PAGE_SIZES, Sort
+from ..browse.pagination import COUNT_CAP, CappedPaginator, KeysetPage, statement_page
+from ..links import AFTER, PAGE, PAGE_SIZE
 from .errors import NO_SUCH_PAGE, InvalidParameters, not_found
 
 PAGE_NUMBER = re.compile(r"[0-9]{1,18}")  # int() would also take "٣", "1_0" and " 3"
@@ -28,7 +29,8 @@ class CappedPagination(PageNumberPagination):
     site; a page size the site does not offer is a 400 naming ``page_size``."""
 
     page_size = PAGE_SIZES[0]
-    page_size_query_param = "page_size"
+    page_query_param = PAGE
+    page_size_query_param = PAGE_SIZE
     max_page_size = PAGE_SIZES[-1]
     django_paginator_class = CappedPaginator
     last_page_strings = ()
@@ -115,7 +117,7 @@ class StatementPagination(CappedPagination):
     date order (ranking every match of a common word costs seconds), and ``after``
     continues in date order beyond the numbered pages."""
 
-    cursor_query_param = "after"
+    cursor_query_param = AFTER
 
     def paginate_statements(self, rows, request, sort):
         """``rows``: the filtered, sorted statements (``for_list()`` is applied here)."""

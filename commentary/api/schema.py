@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from ..filters import MAX_QUERY_LENGTH, CountryCodesField, Sort
+from ..browse.filters import MAX_QUERY_LENGTH, CountryCodesField, Sort
 from ..models import Quote, Region, Source
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"

@@ -19,8 +19,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..filters import ExpertListFilterSet
-from ..listing import filter_errors, selected_statements
+from ..browse.filters import ExpertListFilterSet
+from ..browse.selection import filter_errors, selected_statements
 from ..models import (
     Affiliation,
     Collection,

@@ -2,7 +2,8 @@
 
 from django.db import migrations, models
 
-from commentary import fulltext, search_index
+from commentary.search import fulltext
+from commentary.search import index as search_index
 
 
 def fill_documents(apps, schema_editor):

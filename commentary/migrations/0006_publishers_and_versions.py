@@ -11,7 +11,7 @@ outlets (which deletes the duplicates).
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from commentary import fulltext
+from commentary.search import fulltext
 
 VERSIONED = [
     "country",

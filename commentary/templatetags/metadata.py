@@ -5,8 +5,9 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
-from commentary import metadata
 from commentary.links import permanent_url
+
+from ..outputs import metadata
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ Exits with status 1 when it finds any, so a scheduled run can alert.
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from commentary import workflow
+from commentary.editorial import workflow
 from commentary.models import Quote
 
 

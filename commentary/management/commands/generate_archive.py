@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from reversion.models import Revision
 
-from commentary.generator import Generator
+from commentary.management.generator import Generator
 
 
 class Command(BaseCommand):

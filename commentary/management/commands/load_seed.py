@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from commentary import history
+from commentary.editorial import history
 from commentary.models import Collection, Quote
 
 SEED_FIXTURES = [

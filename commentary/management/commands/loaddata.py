@@ -2,7 +2,7 @@
 
 from django.core.management.commands import loaddata
 
-from commentary import history
+from commentary.editorial import history
 
 
 class Command(loaddata.Command):

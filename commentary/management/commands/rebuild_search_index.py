@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from commentary import search_index
+from commentary.search import index as search_index
 
 
 class Command(BaseCommand):

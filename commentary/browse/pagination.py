@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from ..links import PAGE
+
 COUNT_CAP = 10_000
 
 
@@ -37,7 +39,7 @@ class CappedPaginator(Paginator):
 
 def paginate(request, queryset, per_page):
     """The ``?page=`` of an ordinary list (a few thousand rows at most)."""
-    return numbered_page(Paginator(queryset, per_page), request.GET.get("page"))
+    return numbered_page(Paginator(queryset, per_page), request.GET.get(PAGE))
 
 
 def numbered_page(paginator, number):

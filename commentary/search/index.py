@@ -4,7 +4,7 @@
 its search should also find: every name of every speaker (Latin, Chinese, other
 spellings), the organisation of the role they spoke in (name, Chinese name, acronym),
 and the outlet and title of every source citing it. Both are built by
-``search.document()``.
+``words.document()``.
 
 The engines that index these columns (a ``tsvector`` with GIN on PostgreSQL, FTS5 on
 SQLite) are in ``fulltext.py``.
@@ -23,8 +23,7 @@ from django.apps import apps as installed_apps
 from django.db import connection
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from . import search
-from .models import (
+from ..models import (
     Affiliation,
     Citation,
     Expert,
@@ -35,6 +34,7 @@ from .models import (
     QuoteSpeaker,
     Source,
 )
+from . import text as words
 
 CHUNK = 2000
 
@@ -83,8 +83,8 @@ def refresh(quote_ids, apps=installed_apps):
         names = names_by_quote(chunk, apps)
         quotes = list(Quote.objects.filter(pk__in=chunk).only("pk", "text"))
         for quote in quotes:
-            quote.search_text = search.document(quote.text)
-            quote.search_names = search.document(*sorted(set(filter(None, names[quote.pk]))))
+            quote.search_text = words.document(quote.text)
+            quote.search_names = words.document(*sorted(set(filter(None, names[quote.pk]))))
         Quote.objects.bulk_update(quotes, ["search_text", "search_names"], batch_size=500)
 
 

@@ -8,8 +8,8 @@ duplicate is deleted. All in one transaction and one history revision.
 
 from django.db import transaction
 
-from . import slugs
-from .models import Affiliation, ExpertName, QuoteSpeaker, Source
+from .. import slugs
+from ..models import Affiliation, ExpertName, QuoteSpeaker, Source
 
 EXPERT_FILLABLE = ["name_zh", "country", "bio", "wikidata_id"]
 OUTLET_FILLABLE = ["name_zh", "country", "homepage"]

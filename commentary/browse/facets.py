@@ -24,8 +24,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from .dates import DatePrecision, format_partial_date
-from .models import Country, Quote, QuoteSpeaker, Region, Source, prefers_chinese
+from ..choices import DatePrecision
+from ..dates import format_partial_date
+from ..links import query_url
+from ..models import Country, Quote, QuoteSpeaker, Region, Source, prefers_chinese
 
 # Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
 FACET_SAMPLE = 10_000
@@ -55,24 +57,6 @@ class ActiveFilter:
     label: str
     value: str
     remove_url: str
-
-
-def query_url(params, /, **changes):
-    """``?query`` for ``params`` (a QueryDict) with ``changes`` applied and no page.
-
-    A change to ``None`` removes the parameter; a list sets repeated values.
-    """
-    params = params.copy()
-    params.pop("page", None)
-    for name, value in changes.items():
-        if value is None or value == []:
-            params.pop(name, None)
-        elif isinstance(value, list):
-            params.setlist(name, value)
-        else:
-            params[name] = value
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
 
 
 def _localised(name, name_zh):

@@ -25,8 +25,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import search
-from .models import (
+from ..choices import CitationRole, DatePrecision, QuoteKind, Status
+from ..models import (
     Affiliation,
     Citation,
     Collection,
@@ -42,6 +42,7 @@ from .models import (
     Source,
     Topic,
 )
+from ..search import text as search_text
 
 _ZH_WORDS = """中国 美国 俄罗斯 条约 核武器 军备控制 军备 战略 稳定 谈判 核查
 透明度 导弹 弹头 部署 安全 国际 合作 对话 威胁 风险 危机 裁军 不扩散
@@ -266,7 +267,7 @@ class Generator:
                 published_on=day,
             )
             self.sources.append(pk)
-            self.source_names[pk] = search.segment_all(title, *outlet_names[outlet])
+            self.source_names[pk] = search_text.segment_all(title, *outlet_names[outlet])
         self.experts, self.expert_names, self.roles = [], {}, {}
         for _ in range(self.n_experts):
             first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -285,7 +286,7 @@ class Generator:
                 country_id=rng.choice(countries),
             )
             names = [name, name_zh]
-            other = search.fold(name).title()  # "Noel Kuhn" for "Noël Kühn"
+            other = search_text.fold(name).title()  # "Noel Kuhn" for "Noël Kühn"
             if other != name and rng.random() < 0.5:
                 loader.add(ExpertName, expert_id=pk, name=other, language="en")
                 names.append(other)
@@ -311,7 +312,7 @@ class Generator:
                     position=1,
                 )
             self.experts.append(pk)
-            self.expert_names[pk] = search.segment_all(*names, *org_names[org])
+            self.expert_names[pk] = search_text.segment_all(*names, *org_names[org])
             self.roles[pk] = affiliation
         self.log(f"{len(self.experts)} experts, {n_orgs} organisations, {n_sources} sources.")
 
@@ -333,22 +334,25 @@ class Generator:
                 original = self.quote_ids[index]
                 language = "en" if languages[index] != "en" else "zh-Hans"
             text = self.statement_text(language)
-            said_on, precision = start + datetime.timedelta(days=rng.randrange(6000)), "day"
+            said_on, precision = (
+                start + datetime.timedelta(days=rng.randrange(6000)),
+                DatePrecision.DAY,
+            )
             roll = rng.random()
             if roll < 0.01:
                 said_on = None
             elif roll < 0.03:
-                said_on, precision = said_on.replace(month=1, day=1), "year"
+                said_on, precision = said_on.replace(month=1, day=1), DatePrecision.YEAR
             elif roll < 0.1:
-                said_on, precision = said_on.replace(day=1), "month"
+                said_on, precision = said_on.replace(day=1), DatePrecision.MONTH
             roll = rng.random()
-            status = "published"
+            status = Status.PUBLISHED
             if roll < 0.004:
-                status = "draft"
+                status = Status.DRAFT
             elif roll < 0.007:
-                status = "review"
+                status = Status.REVIEW
             elif roll < 0.01:
-                status = "withdrawn"
+                status = Status.WITHDRAWN
             speakers = [self._speaker()]
             if rng.random() < 0.03:
                 speakers += [rng.choice(self.experts) for _ in range(rng.randint(1, 2))]
@@ -363,7 +367,7 @@ class Generator:
                 Quote,
                 text=text,
                 language=language,
-                kind=rng.choices(["direct", "partial", "paraphrase"], [6, 2, 2])[0],
+                kind=rng.choices(QuoteKind.values, [6, 2, 2])[0],
                 said_on=said_on,
                 date_precision=precision,
                 status=status,
@@ -371,8 +375,8 @@ class Generator:
                 translator="Archive translation desk" if original else "",
                 created_at=self.now,
                 updated_at=self.now,
-                search_text=search.document(text),
-                search_names=search.join_segments(names),
+                search_text=search_text.document(text),
+                search_names=search_text.join_segments(names),
             )
             self.quote_ids.append(pk)
             languages.append(language)
@@ -390,7 +394,7 @@ class Generator:
                     quote_id=pk,
                     source_id=source,
                     position=position,
-                    role="first" if position == 0 else "relay",
+                    role=CitationRole.FIRST if position == 0 else CitationRole.RELAY,
                 )
             for topic in rng.sample(self.topics, rng.randint(1, 2)):
                 loader.add(Quote.topics.through, quote_id=pk, topic_id=topic)
@@ -406,7 +410,7 @@ class Generator:
                 title=f"Round-up {i}",
                 title_zh=f"综述{i}",
                 slug="roundup-{pk}",
-                status="published",
+                status=Status.PUBLISHED,
                 published_on=datetime.date(2026, 2, 1),
             )
             section = loader.add(

@@ -5,25 +5,24 @@ topic and collection pages list their own statements with the same filters, minu
 one the page is about.
 """
 
-from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..links import AFTER, PAGE, PAGE_SIZE, PAGING, SORT, query_url, without
+from ..models import Country, Expert
+from ..search.text import highlight, parse_query
 from .facets import (
     FACET_SAMPLE,
     active_filters,
     cached_facets,
     chosen_countries,
-    query_url,
     statement_facets,
 )
 from .filters import QuoteFilterSet, Sort
-from .models import Country, Expert, Quote
 from .pagination import COUNT_CAP, numbered_page, statement_page
-from .search import highlight, parse_query
 
 # Statement cards show at most about this many characters of a long text around a match.
 SNIPPET_WIDTH = 600
@@ -56,8 +55,8 @@ def statement_listing(request, queryset, exclude=()):
         data["page_size"],
         by_relevance=sort == Sort.RELEVANCE,
         newest=sort != Sort.OLDEST,
-        cursor=params.get("after") or None,
-        numbered=lambda paginator: numbered_page(paginator, params.get("page")),
+        cursor=params.get(AFTER) or None,
+        numbered=lambda paginator: numbered_page(paginator, params.get(PAGE)),
     )
     many = paginator.more
     context["relevance_dropped"] = many and sort == Sort.RELEVANCE
@@ -120,18 +119,15 @@ PAGE_FEEDS = {
 def _list_params(request, exclude=()):
     """The list's filters, without those the page ignores (``exclude``: a country page has
     no region filter) and without paging and order."""
-    params = request.GET.copy()
-    for name in ("page", "after", "page_size", "sort", *exclude):
-        params.pop(name, None)
-    return params
+    return without(request.GET, *PAGING, SORT, *exclude)
 
 
 def download_links(request, exclude=()):
     """(label, URL) of every export of the list on this page: the list's own filters plus,
     on a scoped page (an expert's, a country's…), the filter the page is about."""
     params = _list_params(request, exclude)
-    if request.GET.get("sort"):
-        params["sort"] = request.GET["sort"]
+    if request.GET.get(SORT):
+        params[SORT] = request.GET[SORT]
     match = request.resolver_match
     scope = PAGE_SCOPES.get(match.url_name) if match else None
     if scope:
@@ -157,32 +153,6 @@ def feed_link(request, exclude=()):
     return reverse(PAGE_FEEDS[match.url_name], kwargs=match.kwargs) + query_url(params)
 
 
-def selected_statements(params, queryset=None, request=None):
-    """``(filterset, rows)``: the published statements the filters in ``params`` select, in
-    the list's order, for every surface that takes the list's parameters (exports, feeds,
-    citations of a list, the API). ``rows`` is None when a filter is invalid; the caller
-    answers 400 with ``filter_errors(filterset)``."""
-    if queryset is None:
-        queryset = Quote.objects.published()
-    filterset = QuoteFilterSet(params, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        return filterset, None
-    return filterset, filterset.qs
-
-
-def filter_errors(filterset):
-    """The invalid filters as ``{parameter: [message, ...]}`` in the active language."""
-    return {name: [str(m) for m in messages] for name, messages in filterset.errors.items()}
-
-
-def invalid_filters_response(filterset):
-    """The 400 of every machine surface (exports, downloads, feeds) for invalid filters:
-    ``{"errors": {parameter: [message, ...]}}``, as the API answers."""
-    return JsonResponse(
-        {"errors": filter_errors(filterset)}, status=400, json_dumps_params={"ensure_ascii": False}
-    )
-
-
 def _facet_key(request):
     """The listing's page and filters (not its page number, order or size) and language."""
     return f"{get_language()}:{request.path}?{_list_params(request).urlencode()}"
@@ -202,76 +172,128 @@ def sort_links(filterset, params):
 def form_controls(filterset, facets, params):
     """The filter bar as plain data for a template loop (no widget rendering, see P13 in
     the performance notes): one dict per field with its current value, options and errors.
-
-    The country and topic menus offer the values the facets found, plus any chosen ones,
-    so they stay short however many countries or topics the archive holds.
+    ``CONTROLS`` says how each field is offered; the others are selects of their choices.
     """
     form = filterset.form
-    errors = form.errors
-    facet_values = {facet.name: facet.values for facet in facets}
+    offered = {
+        facet.name: [(v.value, v.label, v.selected) for v in facet.values] for facet in facets
+    }
     controls = []
-    for name, bound in ((name, form[name]) for name in form.fields):
-        field = bound.field
+    for name in form.fields:
+        bound = form[name]
         control = {
             "name": name,
             "id": f"filter-{name}",
             "label": bound.label,
-            "errors": errors.get(name, []),
+            "errors": form.errors.get(name, []),
             "value": params.get(name, ""),
             "type": "text",
         }
-        if name == "q":
-            control["type"] = "search"
-        elif name == "source":  # set by a source page's links, kept when filters change
-            if not control["value"]:
-                continue
-            control["type"] = "hidden"
-        elif name in ("date_from", "date_to"):
-            control.update(type="date", placeholder=_("YYYY, YYYY-MM or YYYY-MM-DD"))
-        elif name in ("expert", "organization", "outlet"):
-            control.update(
-                type="suggest",
-                suggest_url=reverse("commentary:suggest", args=[f"{name}s"]),
-                suggestions=[
-                    (obj.display_name, query_url(params, **{name: obj.slug}))
-                    for obj in getattr(field, "suggestions", [])
-                ],
-            )
-        elif name == "country":
-            chosen = (
-                chosen_countries(filterset)
-                if "country" in form.cleaned_data  # else as typed, shown again with the error
-                else [c.strip().upper()[:2] for c in params.getlist("country") if c.strip()]
-            )
-            options = [(v.value, v.label, v.selected) for v in facet_values.get("country", [])]
-            if not filterset.is_valid():  # no counts: offer every country with statements
-                spoken = Expert.objects.public().values("country")
-                options = [
-                    (c.code, c.display_name, c.code in chosen)
-                    for c in Country.objects.filter(code__in=spoken).order_by("name")
-                ]
-            offered = {value for value, _label, _selected in options}
-            options += [(code, code, True) for code in chosen if code not in offered]
-            control.update(type="multiple", options=options)
-        elif name == "topic":
-            current = control["value"]
-            options = [(v.value, v.label, v.selected) for v in facet_values.get("topic", [])]
-            if current and current not in {value for value, _l, _s in options}:
-                options.append((current, current, True))
-            control.update(type="select", options=[("", _("any"), not current), *options])
-        elif name == "collection":
-            current = control["value"]
-            options = [(c.slug, c.display_name, c.slug == current) for c in field.queryset]
-            control.update(type="select", options=[("", _("any"), not current), *options])
-        elif hasattr(field, "choices"):
-            current = control["value"]
-            choices = [(str(v), str(label)) for v, label in field.choices if v != ""]
-            if name in ("sort", "page_size"):  # the value in use, as the form decided it
-                current = str(form.cleaned_data.get(name) or current)
-            blank = [] if name in ("sort", "page_size") else [("", _("any"), not current)]
-            control.update(
-                type="select",
-                options=blank + [(v, capfirst(label), v == current) for v, label in choices],
-            )
-        controls.append(control)
+        describe = CONTROLS.get(name, _choices)
+        extra = describe(filterset, bound.field, control, params, offered)
+        if extra is not None:
+            controls.append({**control, **extra})
     return controls
+
+
+def _search(filterset, field, control, params, offered):
+    return {"type": "search"}
+
+
+def _kept_if_set(filterset, field, control, params, offered):
+    """Set by a source page's links and kept when the other filters change; else absent."""
+    return {"type": "hidden"} if control["value"] else None
+
+
+def _partial_date(filterset, field, control, params, offered):
+    return {"type": "date", "placeholder": _("YYYY, YYYY-MM or YYYY-MM-DD")}
+
+
+def _suggested(filterset, field, control, params, offered):
+    """A text input that suggests records as one types (``/suggest/<kind>/``), and the
+    closest matches of a value that matched none or several."""
+    name = control["name"]
+    return {
+        "type": "suggest",
+        "suggest_url": reverse("commentary:suggest", args=[f"{name}s"]),
+        "suggestions": [
+            (obj.display_name, query_url(params, **{name: obj.slug}))
+            for obj in getattr(field, "suggestions", [])
+        ],
+    }
+
+
+def _countries(filterset, field, control, params, offered):
+    """The countries the facet counted, plus any chosen ones. Without counts (a filter is
+    invalid) every country with published statements, so the menu is never empty."""
+    if "country" in filterset.form.cleaned_data:
+        chosen = chosen_countries(filterset)
+    else:  # as typed, shown again with the error
+        chosen = [c.strip().upper()[:2] for c in params.getlist("country") if c.strip()]
+    options = offered.get("country", [])
+    if not filterset.is_valid():
+        spoken = Expert.objects.public().values("country")
+        options = [
+            (c.code, c.display_name, c.code in chosen)
+            for c in Country.objects.filter(code__in=spoken).order_by("name")
+        ]
+    listed = {value for value, _label, _selected in options}
+    options = [*options, *((code, code, True) for code in chosen if code not in listed)]
+    return {"type": "multiple", "options": options}
+
+
+def _topics(filterset, field, control, params, offered):
+    """The topics the facet counted (so the menu stays short however many topics the
+    archive holds), plus the chosen one."""
+    current = control["value"]
+    options = offered.get("topic", [])
+    if current and current not in {value for value, _label, _selected in options}:
+        options = [*options, (current, current, True)]
+    return {"type": "select", "options": [("", _("any"), not current), *options]}
+
+
+def _collections(filterset, field, control, params, offered):
+    current = control["value"]
+    options = [(c.slug, c.display_name, c.slug == current) for c in field.queryset]
+    return {"type": "select", "options": [("", _("any"), not current), *options]}
+
+
+def _choices(filterset, field, control, params, offered):
+    """A select of the field's choices, with "any" first; a text input without choices."""
+    if not hasattr(field, "choices"):
+        return {}
+    current = control["value"]
+    return {"type": "select", "options": [("", _("any"), not current), *_options(field, current)]}
+
+
+def _in_use(filterset, field, control, params, offered):
+    """The order and page size: a select without "any", showing the value the form
+    decided on (relevance only with words, the default size when none is asked for)."""
+    current = str(filterset.form.cleaned_data.get(control["name"]) or control["value"])
+    return {"type": "select", "options": _options(field, current)}
+
+
+def _options(field, current):
+    """(value, label, is_current) of each of ``field``'s choices but the blank one."""
+    return [
+        (str(value), capfirst(str(label)), str(value) == current)
+        for value, label in field.choices
+        if value != ""
+    ]
+
+
+# How the filter bar offers each field, by name (``_choices`` for the rest).
+CONTROLS = {
+    "q": _search,
+    "source": _kept_if_set,
+    "date_from": _partial_date,
+    "date_to": _partial_date,
+    "expert": _suggested,
+    "organization": _suggested,
+    "outlet": _suggested,
+    "country": _countries,
+    "topic": _topics,
+    "collection": _collections,
+    SORT: _in_use,
+    PAGE_SIZE: _in_use,
+}

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from .models import Collection, Country, Expert, Organization, Outlet, Quote, Source, Topic
+from ..models import Collection, Country, Expert, Organization, Outlet, Quote, Source, Topic
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 # <url> entries per sitemap page (a statement is two: one per language). The protocol

@@ -24,7 +24,7 @@ import reversion
 from django.core.serializers import json as json_serializer
 from django.db.models.signals import pre_save
 
-from . import models
+from .. import models
 
 FORMAT = "archive_json"  # SERIALIZATION_MODULES in settings points here.
 _restoring = ContextVar("restoring", default=False)

@@ -35,10 +35,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output import bibtex as pybtex_bibtex
 
-from .dates import DatePrecision, format_partial_date, iso_partial_date
-from .links import permanent_url
-from .models import Citation, Expert, Outlet, Quote, Source, prefers_chinese
-from .search import CJK_CHAR
+from ..choices import DatePrecision
+from ..dates import format_partial_date, iso_partial_date
+from ..links import permanent_url
+from ..models import Citation, Expert, Outlet, Quote, Source, prefers_chinese
+from ..search.text import CJK_CHAR
 
 ARCHIVE_NAME = gettext_lazy("Commentary Archive")
 QUOTATION_MARKS = '“"「『«„'

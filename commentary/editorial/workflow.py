@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Affiliation,
     Citation,
     Collection,

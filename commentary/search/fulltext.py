@@ -2,12 +2,12 @@
 
 PostgreSQL: a stored, generated ``tsvector`` column over the two document columns (the
 statement's text weighted A, the names weighted B, both with the ``simple`` configuration,
-since ``search.document()`` has already folded, stemmed and segmented them) and a GIN
-index on it. Queries are ``to_tsquery`` phrase queries built by ``search.to_tsquery``.
+since ``words.document()`` has already folded, stemmed and segmented them) and a GIN
+index on it. Queries are ``to_tsquery`` phrase queries built by ``words.to_tsquery``.
 
 SQLite: an external-content FTS5 table over the same two columns (``unicode61``
 tokenizer: the documents are already space-separated tokens), kept in step by three
-triggers. Queries are built by ``search.to_fts5``.
+triggers. Queries are built by ``words.to_fts5``.
 
 Both are created by migration 0003 on their own database only. A later migration that
 makes SQLite rebuild ``commentary_quote`` drops the triggers with the old table and must
@@ -17,7 +17,7 @@ run ``create_engine_index`` again (a test checks that the triggers exist).
 from django.db import NotSupportedError
 from django.db.models import F, FloatField, Func, Lookup
 
-from . import search
+from . import text as words
 
 POSTGRESQL_INDEX = [
     """ALTER TABLE commentary_quote ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
@@ -89,7 +89,7 @@ def _alias(compiler, col):
 class FullTextMatch(Lookup):
     """``Quote.objects.filter(pk__fulltext=groups)``: rows the full-text index matches.
 
-    ``groups`` are ``search.Term`` alternatives (see ``search.parse_query``). Registered
+    ``groups`` are ``words.Term`` alternatives (see ``words.parse_query``). Registered
     on ``Quote``'s primary key only, so it can't be applied to anything else.
     """
 
@@ -100,13 +100,13 @@ class FullTextMatch(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             column = f"{_alias(compiler, self.lhs)}.search_vector"
-            return f"{column} @@ to_tsquery('simple', %s)", [search.to_tsquery(self.rhs)]
+            return f"{column} @@ to_tsquery('simple', %s)", [words.to_tsquery(self.rhs)]
         if connection.vendor == "sqlite":
             sql = (
                 f"{lhs} IN (SELECT rowid FROM commentary_quote_fts "  # noqa: S608
                 "WHERE commentary_quote_fts MATCH %s)"
             )
-            return sql, [*params, search.to_fts5(self.rhs)]
+            return sql, [*params, words.to_fts5(self.rhs)]
         raise NotSupportedError("Full-text search needs PostgreSQL or SQLite.")
 
 
@@ -131,7 +131,7 @@ class SearchRank(Func):
         if connection.vendor == "postgresql":
             column = f"{_alias(compiler, text)}.search_vector"
             return f"ts_rank_cd({column}, to_tsquery('simple', %s))", [
-                search.to_tsquery(self.groups)
+                words.to_tsquery(self.groups)
             ]
         if connection.vendor == "sqlite":
             text_sql, _params = compiler.compile(text)

@@ -37,12 +37,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
+from ..browse.facets import active_filters
+from ..browse.selection import invalid_filters_response, selected_statements
+from ..links import PAGING, permanent_url, query_url, without
+from ..models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
+from ..slugs import Moved, by_slug, follows_renames
 from .cite import headline
-from .facets import active_filters, query_url
-from .links import permanent_url
-from .listing import invalid_filters_response, selected_statements
-from .models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
-from .views import Moved, by_slug, follows_renames
 
 ENTRY_COUNT = 50
 TITLE_CHARS = 80
@@ -142,7 +142,7 @@ class StatementFeed(Feed):
                 "title": title or _("Statements"),
                 "filters": filters,
             }
-        query = query_url(request.GET, after=None, page_size=None).rstrip("?")
+        query = query_url(without(request.GET, *PAGING)).rstrip("?")
         return Listing(title or _("All statements"), page + query, rows)
 
     # The feed ----------------------------------------------------------------------

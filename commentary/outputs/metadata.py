@@ -20,9 +20,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from ..dates import iso_partial_date
+from ..links import permanent_url
 from .cite import headline, primary_citation
-from .dates import iso_partial_date
-from .links import permanent_url
 
 SITE_NAME = "Commentary Archive"
 SCHEMA_CONTEXT = "https://schema.org"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import Quote, QuoteSpeaker
+from ..models import Quote, QuoteSpeaker
 
 SIMILARITY_THRESHOLD = 0.6
 CANDIDATE_LIMIT = 2000  # the speakers' most recent statements compared, at most

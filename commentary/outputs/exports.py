@@ -20,10 +20,10 @@ from collections import defaultdict
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from .dates import iso_partial_date
-from .links import URLTemplate
-from .listing import invalid_filters_response, selected_statements
-from .models import Citation, Quote, QuoteSpeaker
+from ..browse.selection import invalid_filters_response, selected_statements
+from ..dates import iso_partial_date
+from ..links import URLTemplate
+from ..models import Citation, Quote, QuoteSpeaker
 from .streaming import id_batches
 
 JOINER = " | "

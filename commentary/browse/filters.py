@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .dates import parse_partial_date, period_end
-from .models import (
+from ..dates import parse_partial_date, period_end
+from ..models import (
     Collection,
     Country,
     Expert,

@@ -26,8 +26,8 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
-from .links import permanent_url
-from .models import Affiliation, Expert, ExpertName, Organization
+from ..links import permanent_url
+from ..models import Affiliation, Expert, ExpertName, Organization
 from .streaming import in_chunks
 
 

@@ -1,3 +1,11 @@
+"""The one Django app of the archive. Its models are one graph, so its rooms (``search/``,
+``browse/``, ``editorial/``, ``outputs/``, ...) are subpackages of it, not apps of their own.
+
+``ready()`` is where the app wires itself up, in one place: the full-text lookup, the
+history registration, and each room's signal receivers (each room lists its receivers in
+its ``receivers.py``; the core's keep former slugs, see ``slugs.py``).
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,20 +16,17 @@ class CommentaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
         from . import slugs
-        from .browse import facets
-        from .editorial import history, workflow
+        from .browse import receivers as browse_receivers
+        from .editorial import history
+        from .editorial import receivers as editorial_receivers
         from .models import Quote
         from .search import fulltext
-        from .search import index as search_index
+        from .search import receivers as search_receivers
 
         Quote._meta.pk.register_lookup(fulltext.FullTextMatch)
-        search_index.connect()
         history.register()
-        history.connect()
-        workflow.connect()
         slugs.connect()
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(facets.archive_changed, dispatch_uid="commentary.facets")
+        search_receivers.connect()
+        editorial_receivers.connect()
+        browse_receivers.connect()

@@ -2,7 +2,12 @@
 
 When an expert, organisation, outlet, topic or collection changes its slug, the old one is
 kept as a ``FormerSlug``; merging moves the duplicate's slugs to the survivor. The detail
-views look a slug up among current slugs first, then among former ones.
+views and feeds find a record with ``by_slug``: current slugs first, then former ones
+(``Moved`` carries the 301), and ``follows_renames`` answers it.
+
+Receivers (the core's only ones, connected by ``connect()`` from ``apps.ready``):
+``pre_save`` of each slugged model runs ``_remember_old_slug``, its ``post_save`` runs
+``_retire_old_slug``, which keeps the old slug as a former one.
 """
 
 from django.contrib.contenttypes.models import ContentType

@@ -354,3 +354,14 @@ def test_search_results_are_highlighted_and_escaped_on_the_page(client, make_quo
     assert "<mark>军备竞赛</mark>" in html
     assert "<img src=x" not in html and "<script>alert(2)" not in html
     assert "&lt;/mark&gt;&lt;script&gt;" in html
+
+
+def test_the_generator_writes_the_documents_a_rebuild_computes(generated):
+    """One rule for what a statement's search covers: the synthetic archive's documents,
+    written in bulk without signals, are those the index itself computes."""
+    columns = ("pk", "search_text", "search_names")
+    written = {pk: (text, names) for pk, text, names in Quote.objects.values_list(*columns)}
+    search_index.rebuild()
+    rebuilt = {pk: (text, names) for pk, text, names in Quote.objects.values_list(*columns)}
+    assert len(written) == 400
+    assert written == rebuilt

@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .. import site
 from ..editorial.merge import merge_experts, merge_outlets
 from ..models import (
     Affiliation,
@@ -27,8 +29,8 @@ from .merging import MergeAdmin
 from .protection import ShownOnStatementsAdmin, ShownOnStatementsInline
 from .workflow import AwaitingReviewFilter, ChildOfReviewedAdmin, ReviewedAdmin, ReviewedInline
 
-admin.site.site_header = _("Commentary Archive editors")
-admin.site.site_title = _("Commentary Archive")
+admin.site.site_header = format_lazy(_("{archive} editors"), archive=site.NAME)
+admin.site.site_title = site.NAME
 admin.site.index_title = _("Curate the archive")
 
 

@@ -1,4 +1,4 @@
-"""Facet counts beside the statement list, and the chips that show the active filters.
+"""Facet counts beside the statement list.
 
 Each facet counts the rows selected by every filter except its own (so choosing Russia
 still shows how many statements the other countries have): the ids are fetched once (once
@@ -27,7 +27,8 @@ from django.utils.translation import pgettext
 from ..choices import DatePrecision
 from ..dates import format_partial_date
 from ..links import query_url
-from ..models import Country, Quote, QuoteSpeaker, Region, Source, prefers_chinese
+from ..models import Country, Quote, QuoteSpeaker, prefers_chinese
+from .selection import chosen_countries
 
 # Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
 FACET_SAMPLE = 10_000
@@ -52,13 +53,6 @@ class Facet:
     values: list
 
 
-@dataclass
-class ActiveFilter:
-    label: str
-    value: str
-    remove_url: str
-
-
 def _localised(name, name_zh):
     return name_zh if name_zh and prefers_chinese() else name
 
@@ -81,11 +75,6 @@ class FacetRows:
             self.ids[key] = list(rows.values_list("pk", flat=True)[:FACET_SAMPLE])
             self.sampled |= len(self.ids[key]) == FACET_SAMPLE
         return self.ids[key]
-
-
-def chosen_countries(filterset):
-    """The valid, normalised codes of the ``country`` filter (the form strips and uppercases)."""
-    return [country.code for country in filterset.form.cleaned_data.get("country") or ()]
 
 
 def country_facet(filterset, params, rows):
@@ -267,43 +256,20 @@ def _as_text(facets, sampled):
     return facets, sampled
 
 
-def archive_changed(sender, **kwargs):
-    """Signal receiver: any saved or deleted archive row makes cached facets stale."""
-    if sender._meta.app_label == "commentary":
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, 1)
+# Rows no list filters or counts: the status log (the statement's own save, which wrote
+# it, has already moved the version on) and former slugs (the renamed record's save has).
+NOT_LISTED = {"statuschange", "formerslug"}
 
 
-def active_filters(filterset, params):
-    """One chip per active filter value, each with a link that removes it."""
-    data = filterset.form.cleaned_data
-    chips = []
-
-    def add(label, value, **removal):
-        chips.append(ActiveFilter(str(label), str(value), query_url(params, **removal)))
-
-    if data.get("q"):
-        add(_("Words"), data["q"], q=None)
-    for country in data.get("country") or ():
-        remaining = [c for c in chosen_countries(filterset) if c != country.code]
-        add(_("Country"), country.display_name, country=remaining)
-    labels = {
-        "region": dict(Region.choices),
-        "source_kind": dict(Source.Kind.choices),
-        "language": dict(Quote.Language.choices),
-        "kind": dict(Quote.Kind.choices),
-    }
-    for name in ("region", "language", "kind", "source_kind"):
-        if data.get(name):
-            add(filterset.filters[name].label, capfirst(labels[name][data[name]]), **{name: None})
-    for name in ("expert", "organization", "outlet", "topic", "collection"):
-        if data.get(name):
-            add(filterset.filters[name].label, data[name].display_name, **{name: None})
-    if data.get("source"):
-        add(filterset.filters["source"].label, data["source"], source=None)
-    for name in ("date_from", "date_to"):
-        if data.get(name):
-            add(filterset.filters[name].label, format_partial_date(*data[name]), **{name: None})
-    return chips
+def archive_changed(sender, action=None, **kwargs):
+    """Receiver: a saved or deleted archive row, or a changed set of topics (after the
+    change, not before it too), makes cached facets stale."""
+    meta = sender._meta
+    if meta.app_label != "commentary" or meta.model_name in NOT_LISTED:
+        return
+    if action is not None and not action.startswith("post_"):
+        return
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1)

@@ -14,15 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from ..links import AFTER, PAGE, PAGE_SIZE, PAGING, SORT, query_url, without
 from ..models import Country, Expert
 from ..search.text import highlight, parse_query
-from .facets import (
-    FACET_SAMPLE,
-    active_filters,
-    cached_facets,
-    chosen_countries,
-    statement_facets,
-)
+from .facets import FACET_SAMPLE, cached_facets, statement_facets
 from .filters import QuoteFilterSet, Sort
 from .pagination import COUNT_CAP, numbered_page, statement_page
+from .selection import active_filters, chosen_countries
 
 # Statement cards show at most about this many characters of a long text around a match.
 SNIPPET_WIDTH = 600

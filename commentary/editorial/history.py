@@ -22,7 +22,6 @@ from contextvars import ContextVar
 
 import reversion
 from django.core.serializers import json as json_serializer
-from django.db.models.signals import pre_save
 
 from .. import models
 
@@ -95,15 +94,11 @@ def Deserializer(stream_or_string, **options):
 Serializer = json_serializer.Serializer
 
 
-def _raw_save_adopts_version(sender, instance, raw=False, **kwargs):
+def raw_save_adopts_version(sender, instance, raw=False, **kwargs):
     """``pre_save`` receiver: fixtures (``loaddata``, ``load_seed``) rewrite rows without
     reading them first; they take the current lock number so the import is not refused."""
     if raw and sender in FOLLOW:
         adopt_current_state(instance, keep_status=False)
-
-
-def connect():
-    pre_save.connect(_raw_save_adopts_version, dispatch_uid="history.raw_version")
 
 
 @contextlib.contextmanager

@@ -6,8 +6,9 @@ publishers change what the public sees: a published or withdrawn record, and the
 it (speakers, citations, sections, entries), is read-only to editors.
 
 Every change of status, by any path (admin form, action, changelist, import, management
-command), is recorded as a ``StatusChange`` by the ``post_save`` receiver below, with the user
-of the surrounding django-reversion revision (none for commands and imports).
+command), is recorded as a ``StatusChange`` by ``record_transition`` (connected in
+``receivers.py``), with the user of the surrounding django-reversion revision (none for
+commands and imports).
 """
 
 import reversion
@@ -245,15 +246,3 @@ def record_transition(sender, instance, created=False, raw=False, **kwargs):
         comment=comment,
     )
     instance.loaded_status = instance.status
-
-
-def connect():
-    from django.db.models.signals import post_save, pre_save
-
-    for model in reviewed_models():
-        pre_save.connect(
-            remember_status, sender=model, dispatch_uid=f"workflow.pre.{model._meta.model_name}"
-        )
-        post_save.connect(
-            record_transition, sender=model, dispatch_uid=f"workflow.{model._meta.model_name}"
-        )

@@ -267,7 +267,7 @@ class Generator:
                 published_on=day,
             )
             self.sources.append(pk)
-            self.source_names[pk] = search_text.segment_all(title, *outlet_names[outlet])
+            self.source_names[pk] = (title, *outlet_names[outlet])
         self.experts, self.expert_names, self.roles = [], {}, {}
         for _ in range(self.n_experts):
             first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -312,7 +312,7 @@ class Generator:
                     position=1,
                 )
             self.experts.append(pk)
-            self.expert_names[pk] = search_text.segment_all(*names, *org_names[org])
+            self.expert_names[pk] = (*names, *org_names[org])
             self.roles[pk] = affiliation
         self.log(f"{len(self.experts)} experts, {n_orgs} organisations, {n_sources} sources.")
 
@@ -360,8 +360,9 @@ class Generator:
             sources = [rng.choice(self.sources)]
             if rng.random() < 0.1:
                 sources = list(dict.fromkeys([*sources, rng.choice(self.sources)]))
-            names = [self.expert_names[e] for e in speakers] + [
-                self.source_names[s] for s in sources
+            names = [
+                *(name for e in speakers for name in self.expert_names[e]),
+                *(name for s in sources for name in self.source_names[s]),
             ]
             pk = loader.add(
                 Quote,
@@ -376,7 +377,7 @@ class Generator:
                 created_at=self.now,
                 updated_at=self.now,
                 search_text=search_text.document(text),
-                search_names=search_text.join_segments(names),
+                search_names=search_text.names_document(names),
             )
             self.quote_ids.append(pk)
             languages.append(language)

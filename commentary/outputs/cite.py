@@ -29,31 +29,25 @@ from dataclasses import dataclass, field
 import rispy
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.output import bibtex as pybtex_bibtex
 
+from .. import site
 from ..choices import DatePrecision
 from ..dates import format_partial_date, iso_partial_date
 from ..links import permanent_url
-from ..models import Citation, Expert, Outlet, Quote, Source, prefers_chinese
+from ..models import Expert, Outlet, Quote, Source, prefers_chinese
 from ..search.text import CJK_CHAR
-
-ARCHIVE_NAME = gettext_lazy("Commentary Archive")
-QUOTATION_MARKS = '“"「『«„'
+from .naming import QUOTATION_MARKS, one_line, primary_citation
 
 # The two citations the statement page offers, whatever the interface language.
 CONVENTIONS = [
     ("en", "en", "citation-text", gettext_lazy("Citation, English conventions")),
     ("zh-hans", "zh-Hans", "citation-text-zh", gettext_lazy("Citation, Chinese conventions")),
 ]
-
-
-def _clean(text):
-    """One line: RIS has one field per line, and a citation is one paragraph."""
-    return " ".join((text or "").split())
 
 
 # What every citation says -----------------------------------------------------------------
@@ -88,8 +82,8 @@ class _Parts:
 def _name(expert):
     """The expert as a CSL name in the active language's conventions."""
     if prefers_chinese() and expert.name_zh:
-        return {"literal": _clean(expert.name_zh)}
-    name = _clean(expert.name)
+        return {"literal": one_line(expert.name_zh)}
+    name = one_line(expert.name)
     if expert.kind == Expert.Kind.ORGANIZATION:
         return {"literal": name}
     if expert.name_parts is None:
@@ -101,44 +95,13 @@ def _name(expert):
 
 
 def _speaker(speaker):
-    name, role = _clean(speaker.expert.display_name), _clean(speaker.display_role)
+    name, role = one_line(speaker.expert.display_name), one_line(speaker.display_role)
     return _("%(name)s (%(role)s)") % {"name": name, "role": role} if role else name
-
-
-def primary_citation(quote):
-    """The citation a reader should look up first: the first that is not only a
-    compilation, else the first (over prefetched citations: no query). Citations,
-    Highwire tags and JSON-LD's ``isBasedOn`` all name this one."""
-    citations = list(quote.citations.all())
-    chosen = next((c for c in citations if c.role != Citation.Role.COMPILATION), None)
-    return chosen or (citations[0] if citations else None)
 
 
 def _source(quote):
     citation = primary_citation(quote)
     return citation.source if citation else None
-
-
-QUOTED_HEADLINE = gettext_lazy("%(speakers)s: “%(text)s”")
-HEADLINES = {
-    Quote.Kind.DIRECT: gettext_lazy("%(speakers)s: %(text)s"),  # its own quotation marks
-    Quote.Kind.PARTIAL: gettext_lazy("%(speakers)s (partial quote): %(text)s"),
-    Quote.Kind.PARAPHRASE: gettext_lazy("%(speakers)s (paraphrase): %(text)s"),
-}
-
-
-def headline(quote, chars):
-    """ "Speakers: “words”" in at most about ``chars`` characters of text, for feed entries
-    and page metadata: a paraphrase or partial quote says so and is never in quotation
-    marks, so a reader never takes it for the speaker's words."""
-    speakers = pgettext("list separator", ", ").join(
-        s.expert.display_name for s in quote.speakers.all()
-    )
-    text = Truncator(_clean(quote.text)).chars(chars)
-    title = HEADLINES[quote.kind]
-    if quote.kind == Quote.Kind.DIRECT and text[:1] not in QUOTATION_MARKS:
-        title = QUOTED_HEADLINE
-    return title % {"speakers": speakers, "text": text}
 
 
 def _title(quote, words):
@@ -150,7 +113,7 @@ def _title(quote, words):
 def _parts(quote, request, today):
     """Everything a citation of ``quote`` says, in the active language. ``quote`` is a
     ``for_list()`` row: this runs no queries."""
-    words = _clean(quote.text)
+    words = one_line(quote.text)
     speakers = list(quote.speakers.all())
     parts = _Parts(
         key=f"commentary-archive-{quote.pk}",
@@ -162,7 +125,7 @@ def _parts(quote, request, today):
         permalink=permanent_url(request, quote),
         accessed=today,
         language=quote.language,
-        translator=_clean(quote.translator),
+        translator=one_line(quote.translator),
     )
     if quote.original:  # prefetched published-only: None when the original is not public
         parts.original_url = permanent_url(request, quote.original)
@@ -172,8 +135,8 @@ def _parts(quote, request, today):
         parts.source_kind = source.kind
         parts.source_kind_label = capfirst(source.get_kind_display())
         parts.outlet_kind = outlet.kind if outlet else ""
-        parts.outlet = _clean(outlet.display_name) if outlet else ""
-        parts.source_title = _clean(source.title)
+        parts.outlet = one_line(outlet.display_name) if outlet else ""
+        parts.source_title = one_line(source.title)
         if source.published_on:
             parts.source_date = (source.published_on, source.date_precision)
         parts.url = source.url
@@ -238,7 +201,8 @@ def _archived(parts):
 
 
 def _accessed(parts):
-    return _("Commentary Archive, %(url)s (accessed %(date)s)") % {
+    return _("%(archive)s, %(url)s (accessed %(date)s)") % {
+        "archive": site.NAME,
         "url": parts.permalink,
         "date": date_format(parts.accessed, "DATE_FORMAT"),
     }
@@ -354,7 +318,7 @@ def _csl(parts):
         "accessed": {"date-parts": [_date_parts(parts.accessed, DatePrecision.DAY)]},
         "language": parts.language,
         "translator": [{"literal": parts.translator}] if parts.translator else [],
-        "archive": str(ARCHIVE_NAME),
+        "archive": str(site.NAME),
         "archive_location": parts.permalink,
         "note": "\n".join(parts.notes),
     }

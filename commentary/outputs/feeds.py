@@ -37,12 +37,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_safe
 
-from ..browse.facets import active_filters
-from ..browse.selection import invalid_filters_response, selected_statements
+from .. import site
+from ..browse.selection import active_filters, invalid_filters_response, selected_statements
 from ..links import PAGING, permanent_url, query_url, without
 from ..models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
 from ..slugs import Moved, by_slug, follows_renames
-from .cite import headline
+from .naming import headline
 
 ENTRY_COUNT = 50
 TITLE_CHARS = 80
@@ -98,11 +98,7 @@ class StatementFeed(Feed):
 
     feed_type = StatementAtomFeed
     url_name = "commentary:quote-feed"
-    author_name = _("Commentary Archive")
-    subtitle = _(
-        "The newest statements in the Commentary Archive: who said what, when, in which "
-        "role, and where it was published."
-    )
+    author_name = site.NAME
     item_description = None  # StatementAtomFeed writes the summary and content itself
 
     def __init__(self, request):
@@ -152,6 +148,12 @@ class StatementFeed(Feed):
 
     def title(self, listing):
         return listing.title
+
+    def subtitle(self, listing):
+        return _(
+            "The newest statements in the %(archive)s: who said what, when, in which role, "
+            "and where it was published."
+        ) % {"archive": site.NAME}
 
     def link(self, listing):
         return listing.page

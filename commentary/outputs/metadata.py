@@ -22,9 +22,9 @@ from django.utils.text import Truncator
 
 from ..dates import iso_partial_date
 from ..links import permanent_url
-from .cite import headline, primary_citation
+from ..site import neutral_name
+from .naming import headline, primary_citation
 
-SITE_NAME = "Commentary Archive"
 SCHEMA_CONTEXT = "https://schema.org"
 DESCRIPTION_WORDS = 40
 TITLE_CHARS = 100
@@ -118,7 +118,7 @@ def quotation_ld(request, quote, collections=()):
             {"@type": "Collection", "name": c.title, "url": permanent_url(request, c)}
             for c in collections
         ],
-        "publisher": {"@type": "Organization", "name": SITE_NAME},
+        "publisher": {"@type": "Organization", "name": neutral_name()},
     }
     if quote.original:  # prefetched published-only: None when unpublished
         data["translationOfWork"] = _quotation(request, quote.original)
@@ -235,7 +235,7 @@ def open_graph(title, description, url, kind):
             ("og:description", description),
             ("og:url", url),
             ("og:type", kind),
-            ("og:site_name", SITE_NAME),
+            ("og:site_name", neutral_name()),
             ("og:locale", "zh_CN" if translation.get_language() == "zh-hans" else "en_US"),
         ],
     )

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from ..links import permanent_url
 from ..models import Affiliation, Expert, ExpertName, Organization
+from ..site import neutral_name
 from .streaming import in_chunks
 
 
@@ -64,7 +65,7 @@ def person(request, expert):
         "identifiers": _wikidata(expert),
         "national_identity": expert.country.name if expert.country else None,
         "summary": expert.bio or None,
-        "links": _link(request, expert, "Commentary Archive"),
+        "links": _link(request, expert, neutral_name()),
     }
 
 
@@ -76,7 +77,7 @@ def speaking_organization(request, expert):
         "other_names": _names((expert.name_zh, "zh-Hans")),
         "identifiers": _wikidata(expert),
         "classification": "speaker",
-        "links": _link(request, expert, "Commentary Archive"),
+        "links": _link(request, expert, neutral_name()),
     }
 
 
@@ -88,7 +89,7 @@ def organization(request, org):
         "identifiers": _wikidata(org),
         "classification": org.kind,
         "parent_id": f"organization-{org.parent.pk}" if org.parent else None,
-        "links": _link(request, org, "Commentary Archive")
+        "links": _link(request, org, neutral_name())
         + ([{"url": org.website, "note": "website"}] if org.website else []),
     }
 

@@ -3,15 +3,15 @@
 ``Quote.search_text`` holds the statement's own words, ``Quote.search_names`` the names
 its search should also find: every name of every speaker (Latin, Chinese, other
 spellings), the organisation of the role they spoke in (name, Chinese name, acronym),
-and the outlet and title of every source citing it. Both are built by
-``words.document()``.
+and the outlet and title of every source citing it. They are built by ``text.document()``
+and ``text.names_document()``.
 
 The engines that index these columns (a ``tsvector`` with GIN on PostgreSQL, FTS5 on
 SQLite) are in ``fulltext.py``.
 
 Every save or delete that changes what a statement's document contains refreshes the
-documents of the statements concerned (signal receivers below, connected in
-``apps.py``); raw saves from ``loaddata`` too, since each object refreshes the
+documents of the statements concerned (the receivers below, connected in
+``receivers.py``); raw saves from ``loaddata`` too, since each object refreshes the
 statements it touches whatever order the fixture has. Bulk loads that bypass signals
 (``generate_archive``) write the documents themselves, and ``rebuild_search_index``
 recomputes everything.
@@ -21,16 +21,13 @@ from collections import defaultdict
 
 from django.apps import apps as installed_apps
 from django.db import connection
-from django.db.models.signals import post_delete, post_save, pre_save
 
 from ..models import (
     Affiliation,
     Citation,
     Expert,
-    ExpertName,
     Organization,
     Outlet,
-    Quote,
     QuoteSpeaker,
     Source,
 )
@@ -84,7 +81,7 @@ def refresh(quote_ids, apps=installed_apps):
         quotes = list(Quote.objects.filter(pk__in=chunk).only("pk", "text"))
         for quote in quotes:
             quote.search_text = words.document(quote.text)
-            quote.search_names = words.document(*sorted(set(filter(None, names[quote.pk]))))
+            quote.search_names = words.names_document(names[quote.pk])
         Quote.objects.bulk_update(quotes, ["search_text", "search_names"], batch_size=500)
 
 
@@ -140,7 +137,7 @@ def quotes_of(instance):
     return speakers.values_list("quote", flat=True)
 
 
-def _remember_watched(sender, instance, raw=False, **kwargs):
+def remember_watched(sender, instance, raw=False, **kwargs):
     """Before saving: note whether a watched field changes (always, for a new row)."""
     fields = WATCHED[sender]
     before = sender.objects.filter(pk=instance.pk).values(*fields).first() if instance.pk else None
@@ -149,36 +146,22 @@ def _remember_watched(sender, instance, raw=False, **kwargs):
     )
 
 
-def _refresh_watched(sender, instance, created=False, raw=False, **kwargs):
+def refresh_watched(sender, instance, created=False, raw=False, **kwargs):
     if getattr(instance, "_search_changed", True):
         refresh(quotes_of(instance))
 
 
-def _refresh_quote(sender, instance, raw=False, **kwargs):
+def refresh_quote(sender, instance, raw=False, **kwargs):
     refresh([instance.pk])
 
 
-def _refresh_linked_quote(sender, instance, **kwargs):
+def refresh_linked_quote(sender, instance, **kwargs):
     """A speaker or citation row changed: its statement's names changed."""
     refresh([instance.quote_id])
 
 
-def _refresh_expert_quotes(sender, instance, **kwargs):
+def refresh_expert_quotes(sender, instance, **kwargs):
     """An other spelling of an expert was added, changed or removed."""
     refresh(
         QuoteSpeaker.objects.filter(expert_id=instance.expert_id).values_list("quote", flat=True)
     )
-
-
-def connect():
-    uid = "commentary.search_index"
-    post_save.connect(_refresh_quote, sender=Quote, dispatch_uid=f"{uid}.quote")
-    for model in (QuoteSpeaker, Citation):
-        post_save.connect(_refresh_linked_quote, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(_refresh_linked_quote, sender=model, dispatch_uid=f"{uid}.delete")
-    post_save.connect(_refresh_expert_quotes, sender=ExpertName, dispatch_uid=f"{uid}.name")
-    post_delete.connect(_refresh_expert_quotes, sender=ExpertName, dispatch_uid=f"{uid}.name-")
-    for model in WATCHED:
-        pre_save.connect(_remember_watched, sender=model, dispatch_uid=f"{uid}.pre")
-        post_save.connect(_refresh_watched, sender=model, dispatch_uid=f"{uid}.post")
-    # A role still used by a speaker row cannot be deleted (PROTECT): nothing to refresh.

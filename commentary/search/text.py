@@ -94,17 +94,6 @@ def segment(text):
     return tokens, tails
 
 
-def segment_all(*texts):
-    """``segment()`` of several texts, as one (tokens, tails) pair."""
-    tokens, tails = [], []
-    for text in texts:
-        if text:
-            main, last = segment(text)
-            tokens.extend(main)
-            tails.extend(last)
-    return tokens, tails
-
-
 def join_segments(segments):
     """A document from (tokens, tails) pairs: all tokens in order, then the tails once each."""
     tokens, tails = [], set()
@@ -116,7 +105,21 @@ def join_segments(segments):
 
 def document(*texts):
     """The indexed form of ``texts``: space-separated tokens, then the run-final characters."""
-    return join_segments([segment_all(*texts)])
+    return join_segments(segment(text) for text in texts if text)
+
+
+def names_document(names):
+    """A statement's names document (``Quote.search_names``) from every name its search
+    finds (``index.names_by_quote``): each name once, in one order, so that the same names
+    make the same document however they were gathered (the index's receivers, a rebuild,
+    the synthetic-archive generator). A few thousand speakers and outlets name a million
+    statements, so each name is segmented once."""
+    return join_segments(_segmented_name(name) for name in sorted(set(filter(None, names))))
+
+
+@functools.lru_cache(maxsize=2**16)
+def _segmented_name(name):
+    return segment(name)
 
 
 # The query language --------------------------------------------------------------------

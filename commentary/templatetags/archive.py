@@ -5,10 +5,18 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from .. import site
+
 register = template.Library()
 
 # BCP 47 tags for HTML ``lang``/``hreflang``: Django's language code is lower case.
 HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
+
+
+@register.simple_tag
+def site_name():
+    """The archive's name in the interface language (``site.NAME``)."""
+    return site.NAME
 
 
 @register.simple_tag(takes_context=True)

@@ -39,7 +39,6 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from commentary import search  # noqa: E402
 from commentary.browse.pagination import cursor_of  # noqa: E402
 from commentary.models import (  # noqa: E402
     Citation,
@@ -49,6 +48,7 @@ from commentary.models import (  # noqa: E402
     QuoteSpeaker,
     Topic,
 )
+from commentary.search import text as search  # noqa: E402
 
 SUMMARY = re.compile(r'<p class="result-summary">(.*?)<a class="refine-link"', re.S)
 CJK_TERMS = ["核军备竞赛", "氘氚", "军备", "透明度", "核查", "波德维格", "中国", "洲际弹道导弹"]

@@ -13,7 +13,8 @@ from django.utils.translation import pgettext
 
 from .choices import DatePrecision
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# What a typed partial date may look like (filters, the API's description of them).
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def truncate(value, precision):
@@ -32,7 +33,7 @@ def parse_partial_date(text):
 
     Raises ``ValueError`` for anything else, including impossible dates and year 0.
     """
-    match = _PARTIAL_DATE.fullmatch(text.strip())
+    match = PARTIAL_DATE.fullmatch(text.strip())
     if not match:
         raise ValueError(f"not a YYYY, YYYY-MM or YYYY-MM-DD date: {text!r}")
     year, month, day = match.groups()

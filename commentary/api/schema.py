@@ -9,14 +9,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
-from ..browse.filters import MAX_QUERY_LENGTH, CountryCodesField, Sort
+from ..browse.filters import MAX_QUERY_LENGTH, NAME_LIMIT, CountryCodesField, Sort
+from ..browse.pagination import COUNT_CAP
+from ..dates import PARTIAL_DATE
 from ..models import Quote, Region, Source
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CODE_PATTERN = r"^[A-Za-z]{2}$"
-NAME_LIMIT = 200  # NamedObjectField's limit
 # What PartialDateField in filters.py takes; answers always write two-digit months and days.
-DATE_INPUT_PATTERN = r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"
+DATE_INPUT_PATTERN = PARTIAL_DATE.pattern
 
 
 def _query(name, description, schema):
@@ -58,7 +59,9 @@ STATEMENT_FILTERS = [
         f"Organisation of the speaker's role at the time (or a unit inside it). {NAMED}",
         {"type": "string", "maxLength": NAME_LIMIT},
     ),
-    _query("outlet", f"Outlet of a cited source. {NAMED}", {"type": "string", "maxLength": 200}),
+    _query(
+        "outlet", f"Outlet of a cited source. {NAMED}", {"type": "string", "maxLength": NAME_LIMIT}
+    ),
     _choice("source_kind", "Kind of a cited source.", Source.Kind.values),
     _query("topic", "Topic slug.", {"type": "string", "pattern": _optional(SLUG_PATTERN)}),
     _choice("language", "Language of the statement (BCP 47).", Quote.Language.values),
@@ -79,15 +82,17 @@ STATEMENT_FILTERS = [
     _query("source", "Number of a cited source.", {"type": "string", "pattern": r"^[0-9]{0,18}$"}),
     _choice(
         "sort",
-        "Order: relevance needs q (without it, newest first); a list of more than 10,000 "
-        "statements is always in date order.",
+        "Order: relevance needs q (without it, newest first); a list of more than "
+        f"{COUNT_CAP:,} statements is always in date order.",
         [value for value, _label in Sort.CHOICES],
     ),
 ]
 
 EXPERT_FILTERS = [
     _query(
-        "name", "Any of the expert's names, or part of one.", {"type": "string", "maxLength": 200}
+        "name",
+        "Any of the expert's names, or part of one.",
+        {"type": "string", "maxLength": NAME_LIMIT},
     ),
     COUNTRIES,
 ]

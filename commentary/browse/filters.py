@@ -33,6 +33,8 @@ PAGE_SIZES = (20, 50, 100)
 SUGGESTION_LIMIT = 8
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 20
+# The longest name (or slug) a filter takes: an expert, an organisation, an outlet.
+NAME_LIMIT = 200
 
 
 class Sort:
@@ -80,7 +82,7 @@ class NamedObjectField(forms.CharField):
         self.slug_field = slug_field
         self.suggestions = []
         # Checked by hand before the lookups: CharField's validator would see the object.
-        self.limit = kwargs.pop("max_length", 200)
+        self.limit = kwargs.pop("max_length", NAME_LIMIT)
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -330,7 +332,7 @@ class QuoteFilterSet(django_filters.FilterSet):
 class ExpertListFilterSet(django_filters.FilterSet):
     """``/experts/``: find a person by any of their names, narrow by country."""
 
-    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
+    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=NAME_LIMIT)
     country = CountryFilter(label=_("Country"), method="filter_country")
 
     class Meta:

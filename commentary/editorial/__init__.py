@@ -1,0 +1,2 @@
+"""Editorial integrity: the review workflow, history and reverts, duplicate checks and
+merges. Knows nothing of how the archive is shown."""

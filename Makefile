@@ -39,6 +39,7 @@ messages: $(STAMP)
 run: $(STAMP) messages
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_seed --if-empty
+	$(DEV_ENV) $(PY) manage.py recount --verbosity 0
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)

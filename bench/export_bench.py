@@ -43,7 +43,7 @@ def rss_mb():
 
 
 def requests():
-    busiest = Country.objects.with_statement_counts().order_by("-statement_count").first().code
+    busiest = Country.objects.public().order_by("-statement_count").first().code
     return [
         ("CSV, whole archive", "/quotes/export.csv"),
         ("JSON Lines, whole archive", "/quotes/export.jsonl"),

@@ -18,6 +18,7 @@ class CommentaryConfig(AppConfig):
     def ready(self):
         from . import slugs
         from .browse import receivers as browse_receivers
+        from .counting import receivers as counting_receivers
         from .editorial import history
         from .editorial import receivers as editorial_receivers
         from .models import Quote
@@ -29,4 +30,5 @@ class CommentaryConfig(AppConfig):
         slugs.connect()
         search_receivers.connect()
         editorial_receivers.connect()
+        counting_receivers.connect()
         browse_receivers.connect()

@@ -37,6 +37,13 @@ def version_field():
     return LockVersionField(_("version"), help_text=_("Increases with every saved change."))
 
 
+def stored_count(verbose_name):
+    """A count a page shows, stored on the row and kept current by ``counting/`` in the
+    transaction that changes it (``manage.py recount --check`` compares it with a live
+    count). Not editable, and not kept in the history: a revert must not restore one."""
+    return models.PositiveIntegerField(verbose_name, default=0, editable=False)
+
+
 def prefers_chinese():
     return (get_language() or "").lower().startswith("zh")
 
@@ -103,6 +110,8 @@ class Country(BilingualNameMixin, models.Model):
         blank=True,
         help_text=_("UN geoscheme region; blank for Antarctica."),
     )
+    statement_count = stored_count(_("published statements by its experts"))
+    expert_count = stored_count(_("experts with published statements"))
 
     version = version_field()
     objects = CountryQuerySet.as_manager()
@@ -216,6 +225,7 @@ class Expert(BilingualNameMixin, models.Model):
     wikidata_id = models.CharField(
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
+    statement_count = stored_count(_("published statements"))
 
     version = version_field()
     former_slugs = GenericRelation("FormerSlug")
@@ -228,6 +238,17 @@ class Expert(BilingualNameMixin, models.Model):
         indexes = [
             models.Index(fields=["country", "sort_name"], name="expert_country_idx"),
             models.Index(Lower("name"), name="expert_name_lower_idx"),
+            # The experts list: public experts in name order, a page at a time.
+            models.Index(
+                fields=["sort_name", "id"],
+                condition=Q(statement_count__gt=0),
+                name="expert_public_sort_idx",
+            ),
+            models.Index(
+                fields=["country", "-statement_count", "sort_name"],
+                condition=Q(statement_count__gt=0),
+                name="expert_public_country_idx",
+            ),
         ]
 
     def __str__(self):
@@ -463,6 +484,7 @@ class Source(PartialDateMixin, models.Model):
     )
     link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
     notes = models.TextField(_("editor's notes"), blank=True)
+    statement_count = stored_count(_("published statements citing it"))
 
     version = version_field()
     objects = SourceQuerySet.as_manager()
@@ -506,6 +528,7 @@ class Topic(BilingualNameMixin, models.Model):
         related_name="children",
         verbose_name=_("broader topic"),
     )
+    statement_count = stored_count(_("published statements"))
 
     version = version_field()
     former_slugs = GenericRelation("FormerSlug")
@@ -787,6 +810,7 @@ class Collection(Reviewed, BilingualNameMixin, PartialDateMixin, models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     notes = models.TextField(_("editor's notes"), blank=True)
+    statement_count = stored_count(_("published statements in it"))
 
     version = version_field()
     status_changes = GenericRelation("StatusChange")
@@ -949,3 +973,23 @@ class FormerSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class Total(models.Model):
+    """An archive-wide count the home page shows (``counting/`` keeps it current)."""
+
+    class Name(models.TextChoices):
+        STATEMENTS = "statements", _("published statements")
+        EXPERTS = "experts", _("experts with published statements")
+        COUNTRIES = "countries", _("countries of those experts")
+        SOURCES = "sources", _("sources cited by published statements")
+
+    name = models.CharField(_("name"), max_length=20, choices=Name.choices, primary_key=True)
+    value = models.PositiveBigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("archive total")
+        verbose_name_plural = _("archive totals")
+
+    def __str__(self):
+        return f"{self.get_name_display()}: {self.value}"

@@ -4,7 +4,7 @@ Views are thin: the statement lists go through ``listing.statement_listing`` (fi
 facets, pagination); the queries live in ``querysets.py``.
 """
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,9 +15,9 @@ from .browse.filters import SUGGESTION_LIMIT, ExpertListFilterSet
 from .browse.listing import statement_listing
 from .browse.pagination import paginate
 from .browse.selection import invalid_filters_response, selected_statements
+from .counting.stored import totals as stored_totals
 from .models import (
     Affiliation,
-    Citation,
     Collection,
     CollectionEntry,
     CollectionSection,
@@ -29,6 +29,7 @@ from .models import (
     QuoteSpeaker,
     Source,
     Topic,
+    Total,
 )
 from .outputs import cite
 from .outputs.streaming import in_chunks
@@ -50,33 +51,23 @@ def _listing_page(request, template, queryset, exclude=(), **context):
 
 @require_safe
 def home(request):
-    published = Quote.objects.published()
-    countries = Country.objects.with_statement_counts().order_by("-statement_count", "name")
+    """The archive at a glance: every count here is stored (counting/), none counted."""
+    totals = stored_totals()
     return TemplateResponse(
         request,
         "commentary/home.html",
         {
-            "collections": Collection.objects.published().annotate(
-                entry_count=Count(
-                    "sections__entries__quote",
-                    filter=published_rows("sections__entries__quote__"),
-                    distinct=True,
-                )
+            "collections": Collection.objects.published().order_by("-published_on", "title"),
+            "latest": Quote.objects.published().newest_first().for_list()[:LATEST_COUNT],
+            "countries": Country.objects.public().order_by("-statement_count", "name"),
+            "topics": Topic.objects.filter(statement_count__gt=0).order_by(
+                "-statement_count", "name"
             ),
-            "latest": published.newest_first().for_list()[:LATEST_COUNT],
-            "countries": countries,
-            "topics": Topic.objects.annotate(n=Count("quotes", filter=published_rows("quotes__")))
-            .filter(n__gt=0)
-            .order_by("-n", "name"),
             "totals": {
-                "quotes": published.count(),
-                "experts": Expert.objects.public().count(),
-                "countries": len(countries),
-                "sources": Source.objects.filter(
-                    pk__in=Citation.objects.filter(quote__in=published.values("pk")).values(
-                        "source"
-                    )
-                ).count(),
+                "quotes": totals[Total.Name.STATEMENTS],
+                "experts": totals[Total.Name.EXPERTS],
+                "countries": totals[Total.Name.COUNTRIES],
+                "sources": totals[Total.Name.SOURCES],
             },
         },
     )
@@ -170,10 +161,7 @@ def withdrawn_or_404(request, pk):
 def expert_list(request):
     filterset = ExpertListFilterSet(
         request.GET,
-        queryset=Expert.objects.public()
-        .with_statement_counts()
-        .select_related("country")
-        .order_by("sort_name", "pk"),
+        queryset=Expert.objects.public().select_related("country").order_by("sort_name", "pk"),
         request=request,
     )
     context = {
@@ -227,7 +215,7 @@ def suggest(request, kind):
 
 @require_safe
 def country_list(request):
-    countries = Country.objects.with_statement_counts().order_by("region", "name")
+    countries = Country.objects.public().order_by("region", "name")
     return TemplateResponse(request, "commentary/country_list.html", {"countries": countries})
 
 
@@ -237,7 +225,6 @@ def country_detail(request, code):
     experts = list(
         Expert.objects.public()
         .filter(country=country)
-        .with_statement_counts()
         .order_by("-statement_count", "sort_name")[: COUNTRY_EXPERTS + 1]
     )
     return _listing_page(

@@ -31,6 +31,7 @@ from commentary.models import (
     Source,
     StatusChange,
     Topic,
+    Total,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -90,6 +91,7 @@ def representatives():
         CollectionEntry: [first_section.entries.order_by("position")[0]],
         StatusChange: [StatusChange.objects.order_by("pk")[0]],
         FormerSlug: [FormerSlug.objects.order_by("pk")[0]],
+        Total: [Total.objects.get(name="statements")],
         User: [User.objects.get(username="roundtrip-admin")],
         Group: [Group.objects.get(name="Editors")],
     }
@@ -172,7 +174,8 @@ def test_saving_every_admin_form_unchanged_changes_nothing(browser_page, live_se
     )
     assert page.errors == []
     # Everything an editor edits was really saved, not skipped as read-only.
-    editable = [k for k in outcomes if not k.startswith(("commentary.StatusChange", "axes."))]
+    read_only = ("commentary.StatusChange", "commentary.Total", "axes.")
+    editable = [k for k in outcomes if not k.startswith(read_only)]
     assert all(outcomes[k] == "saved" for k in editable), outcomes
 
 

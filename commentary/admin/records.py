@@ -1,8 +1,8 @@
-"""Read-only editorial records: the workflow log and former slugs."""
+"""Read-only records: the workflow log, former slugs and the archive's stored totals."""
 
 from django.contrib import admin
 
-from ..models import FormerSlug, StatusChange
+from ..models import FormerSlug, StatusChange, Total
 
 
 class ReadOnlyMixin:
@@ -38,3 +38,10 @@ class FormerSlugAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Total)
+class TotalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The home page's totals, kept by counting/ (``manage.py recount`` rebuilds them)."""
+
+    list_display = ["name", "value"]

@@ -3,8 +3,8 @@
 Which rows exist is decided here, once per viewset, through the named querysets:
 statements through ``Quote.objects.published()``, collections through
 ``Collection.objects.published()``, everything else through ``public()`` (records that
-published statements or collections show) and countries through
-``with_statement_counts()`` (those with published statements). Nested data is fetched
+published statements or collections show), countries too (those with published
+statements; their counts are stored, see ``counting/``). Nested data is fetched
 through the same helpers (see ``serializers.py``).
 """
 
@@ -140,7 +140,6 @@ class ExpertViewSet(PublicViewSet):
     def get_queryset(self):
         return (
             Expert.objects.public()
-            .with_statement_counts()
             .prefetch_related("other_names", roles())
             .order_by("sort_name", "pk")
         )
@@ -171,7 +170,7 @@ class CountryViewSet(PublicViewSet):
     lookup_pattern = schema.CODE_PATTERN
 
     def get_queryset(self):
-        return Country.objects.with_statement_counts().order_by("name", "code")
+        return Country.objects.public().order_by("name", "code")
 
     def lookup_value(self, value):
         value = super().lookup_value(value)

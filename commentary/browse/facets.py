@@ -257,8 +257,9 @@ def _as_text(facets, sampled):
 
 
 # Rows no list filters or counts: the status log (the statement's own save, which wrote
-# it, has already moved the version on) and former slugs (the renamed record's save has).
-NOT_LISTED = {"statuschange", "formerslug"}
+# it, has already moved the version on), former slugs (the renamed record's save has) and
+# the archive's totals (the home page's, which facets never read).
+NOT_LISTED = {"statuschange", "formerslug", "total"}
 
 
 def archive_changed(sender, action=None, **kwargs):

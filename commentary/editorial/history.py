@@ -46,7 +46,15 @@ FOLLOW = {
     models.CollectionEntry: [],
 }
 # Derived columns: rebuilt from the rest, not worth keeping in every version.
-EXCLUDE = {models.Quote: ["search_text", "search_names"]}
+EXCLUDE = {
+    models.Quote: ["search_text", "search_names"],
+    # Stored counts (counting/): a revert must not bring an old count back.
+    **{
+        model: [field.name for field in model._meta.fields if field.name.endswith("_count")]
+        for model in (models.Country, models.Expert, models.Topic, models.Source)
+    },
+    models.Collection: ["statement_count"],
+}
 
 
 def register():

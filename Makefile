@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test venv messages checkers lint check-deploy test-sqlite test-postgres constraints clean
+.PHONY: run serve test venv messages checkers lint check-deploy test-sqlite test-postgres constraints clean
 
 venv: $(STAMP)
 
@@ -48,7 +48,20 @@ lint: $(STAMP)
 
 check-deploy: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@# Static files collected under the production settings into a scratch directory: the
+	@# deploy check refuses a missing manifest (commentary/startup.py).
+	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
+	$(DEPLOY_ENV) DJANGO_STATIC_ROOT=$$static $(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	$(DEPLOY_ENV) DJANGO_STATIC_ROOT=$$static $(PY) manage.py check --deploy --fail-level WARNING
+
+# The production server (gunicorn.conf.py) with the production settings from the
+# environment: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (README, "Deploying").
+serve: $(STAMP) messages
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY (and DJANGO_ALLOWED_HOSTS, DATABASE_URL)"; exit 1; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py check --deploy --fail-level ERROR
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test-sqlite: $(STAMP) messages checkers
 	@echo "== pytest on SQLite =="

@@ -184,7 +184,7 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 
 # Static files: collected into STATIC_ROOT and served by WhiteNoise, compressed and hashed.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 STORAGES = {

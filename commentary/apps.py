@@ -16,7 +16,7 @@ class CommentaryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import slugs
+        from . import slugs, startup  # noqa: F401  (startup registers a deploy check)
         from .browse import receivers as browse_receivers
         from .counting import receivers as counting_receivers
         from .editorial import history

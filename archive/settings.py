@@ -106,6 +106,17 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every worker process on the machine (facet counts and the version that
+# invalidates them): files under DJANGO_CACHE_DIR. Django's default, a cache in each
+# process's memory, would leave other workers serving facets from before a publish.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(BASE_DIR / ".cache" / "django"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+
 # Brute-force protection on the login (django-axes): after AXES_FAILURE_LIMIT wrong
 # passwords for one user name from one address, that pair is locked out for
 # AXES_COOLOFF_MINUTES. A successful login resets the count. Locked-out users see

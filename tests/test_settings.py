@@ -49,16 +49,20 @@ def test_makemigrations_check_needs_no_secret_key():
     assert "No changes detected" in result.stdout
 
 
-def test_deploy_check_is_clean_under_production_environment():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-key-0123456789-abcdefghij",
-        DJANGO_ALLOWED_HOSTS="archive.example.org",
-    )
+def test_deploy_check_is_clean_under_production_environment(tmp_path):
+    production = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-0123456789-abcdefghij",
+        "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    check = ("check", "--deploy", "--fail-level", "WARNING")
+    refused = run_manage(*check, **production)  # static files not collected yet
+    assert refused.returncode == 1
+    assert "commentary.E001" in refused.stdout + refused.stderr
+    collected = run_manage("collectstatic", "--noinput", "-v0", **production)
+    assert collected.returncode == 0, collected.stderr
+    result = run_manage(*check, **production)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -90,3 +94,25 @@ def test_public_pages_send_strict_security_headers(client, db):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_every_worker_process_shares_one_cache():
+    """A facet version moved on in one process (a publish in one gunicorn worker) is
+    seen by another: the default cache is not per-process memory."""
+    from django.core.cache import cache
+
+    from commentary.browse.facets import VERSION_KEY
+
+    cache.set(VERSION_KEY, 41)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import cache; "
+            f"cache.incr({VERSION_KEY!r})",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "archive.settings", "DJANGO_DEBUG": "true"},
+        check=True,
+    )
+    assert cache.get(VERSION_KEY) == 42

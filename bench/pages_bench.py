@@ -1,0 +1,161 @@
+"""Benchmark of every page type against a generated archive, through the Django stack.
+
+Run by hand, not by ``make test`` (see bench/README.md):
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/pages_bench.py [--runs 20] [--only home]
+
+For each page: the first request (caches emptied), p50 and p95 of ``--runs`` warm runs in
+milliseconds, the number of queries and the bytes of the answer. DEBUG off, test client
+(no network), an administrator logged in for the admin pages only.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from commentary.models import (  # noqa: E402
+    Collection,
+    Country,
+    Expert,
+    Organization,
+    Outlet,
+    Quote,
+    Source,
+    Topic,
+)
+
+
+def pages():
+    """(label, URL, needs an administrator) of every page type."""
+    quote = Quote.objects.published().order_by("-pk").first()
+    typical = Expert.objects.public().order_by("statement_count", "pk")[
+        Expert.objects.public().count() // 2
+    ]
+    prolific = Expert.objects.public().order_by("-statement_count").first()
+    country = Country.objects.public().order_by("-statement_count").first()
+    organization = Organization.objects.public().order_by("pk").first()
+    outlet = Outlet.objects.public().order_by("pk").first()
+    source = Source.objects.public().order_by("pk").first()
+    topic = Topic.objects.public().order_by("pk").first()
+    collection = Collection.objects.published().order_by("pk").first()
+    rows = [
+        ("home", "/"),
+        ("statement list", "/quotes/"),
+        ("list, country", f"/quotes/?country={country.code}"),
+        ("list, two filters", f"/quotes/?country={country.code}&kind=paraphrase"),
+        ("list, a year", "/quotes/?date_from=2020-01&date_to=2020-12"),
+        ("list, oldest first", "/quotes/?sort=oldest"),
+        ("search, selective zh", "/quotes/?q=透明度"),
+        ("search, unselective zh", "/quotes/?q=中国"),
+        ("search, en", "/quotes/?q=hypersonic"),
+        ("statement", quote.get_absolute_url()),
+        ("cite, BibTeX", f"{quote.get_absolute_url()}cite.bib"),
+        ("cite, RIS", f"{quote.get_absolute_url()}cite.ris"),
+        ("cite, CSL-JSON", f"{quote.get_absolute_url()}cite.json"),
+        ("experts list", "/experts/"),
+        ("experts list, page 1000", "/experts/?page=1000"),
+        ("experts list, ?name=ivan", "/experts/?name=ivan"),
+        ("expert, typical", typical.get_absolute_url()),
+        (f"expert, {prolific.statement_count:,} statements", prolific.get_absolute_url()),
+        ("countries", "/countries/"),
+        ("country", country.get_absolute_url()),
+        ("organisation", organization.get_absolute_url()),
+        ("outlet", outlet.get_absolute_url()),
+        ("source", source.get_absolute_url()),
+        ("topic", topic.get_absolute_url()),
+        ("collection", collection.get_absolute_url() if collection else "/"),
+        ("suggest", "/suggest/experts/?q=iv"),
+        ("feed, archive", "/quotes/feed/"),
+        ("feed, expert", f"{typical.get_absolute_url()}feed/"),
+        ("sitemap index", "/sitemap.xml"),
+        ("robots.txt", "/robots.txt"),
+        ("API statements", "/api/quotes/"),
+        ("API statement", f"/api/quotes/{quote.pk}/"),
+        ("API experts", "/api/experts/"),
+        ("API countries", "/api/countries/"),
+    ]
+    admin = [
+        ("admin statements", "/admin/commentary/quote/"),
+        ("admin statements ?q=中国", "/admin/commentary/quote/?q=中国"),
+        ("admin statement form", f"/admin/commentary/quote/{quote.pk}/change/"),
+        ("admin experts", "/admin/commentary/expert/"),
+    ]
+    return [(label, url, False) for label, url in rows] + [
+        (label, url, True) for label, url in admin
+    ]
+
+
+def measure(client, url, runs):
+    cache.clear()
+    started = time.perf_counter()
+    response = client.get(url, secure=True)
+    first = (time.perf_counter() - started) * 1000
+    body = b"".join(response) if response.streaming else response.content
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        again = client.get(url, secure=True)
+        if again.streaming:
+            b"".join(again)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get(url, secure=True)
+        if last.streaming:
+            b"".join(last)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return response.status_code, first, statistics.median(times), p95, len(queries), len(body)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", help="only pages whose label contains this")
+    args = parser.parse_args()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(
+        f"{connection.vendor}, {Quote.objects.count():,} statements, "
+        f"{Expert.objects.count():,} experts, {args.runs} warm runs per page, DEBUG off\n"
+    )
+    print(
+        f"{'page':<34} {'status':>6} {'first':>8} {'p50':>8} {'p95':>8} {'queries':>7} {'bytes':>9}"
+    )
+    public, staff = Client(), Client()
+    admin, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    staff.force_login(admin)
+    for label, url, needs_admin in pages():
+        if args.only and args.only not in label:
+            continue
+        status, first, p50, p95, queries, size = measure(
+            staff if needs_admin else public, url, args.runs
+        )
+        print(
+            f"{label:<34} {status:>6} {first:>8.1f} {p50:>8.1f} {p95:>8.1f} {queries:>7} {size:>9,}"
+        )
+
+
+if __name__ == "__main__":
+    main()

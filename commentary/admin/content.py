@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import site
+from ..browse.pagination import CappedPaginator
 from ..editorial.merge import merge_experts, merge_outlets
 from ..models import (
     Affiliation,
@@ -209,6 +210,9 @@ class CollectionEntryInline(ReviewedInline, PositionedInline):
 @admin.register(Quote)
 class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
     form = QuoteForm
+    # Counts at most COUNT_CAP + 1 rows: an exact count of a million statements took a
+    # second on every changelist page.
+    paginator = CappedPaginator
     inlines = [QuoteSpeakerInline, CitationInline]
     autocomplete_fields = ["topics", "original"]
     list_display = ["short_text", "speaker_names", "display_date", "kind", "language", "status"]
@@ -297,6 +301,14 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
                 )
             )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The archive's own search (the full-text index, both scripts, speakers' names and
+        sources), drafts included: a ``LIKE`` over the text and three joins took 20 s at a
+        million statements."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
 
     @admin.display(description=_("text"))
     def short_text(self, obj):

@@ -12,25 +12,14 @@ stays flat while the rows go by is what "constant memory" means here.
 """
 
 import argparse
-import os
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+import django_setup  # noqa: F401  (sets Django up: bench/django_setup.py)
+from django.db import connection
+from django.test import Client
 
-import django
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from commentary.models import Country, Quote  # noqa: E402
+from commentary.models import Country, Quote
 
 SAMPLE_EVERY = 10_000
 

@@ -10,31 +10,18 @@ milliseconds, the number of queries and the bytes of the answer. DEBUG off, test
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
+import django_setup  # noqa: F401  (sets Django up: bench/django_setup.py)
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django
-
-django.setup()
-
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from commentary.models import (  # noqa: E402
+from commentary.models import (
     Collection,
     Country,
     Expert,

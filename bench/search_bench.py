@@ -13,34 +13,21 @@ substring scan (SQL ``LIKE``, no index) of the same fields the search covers.
 """
 
 import argparse
-import os
 import random
 import re
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ["DJANGO_DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 40)
-os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
+import django_setup  # noqa: F401  (sets Django up: bench/django_setup.py)
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from commentary.browse.pagination import cursor_of  # noqa: E402
-from commentary.models import (  # noqa: E402
+from commentary.browse.pagination import cursor_of
+from commentary.models import (
     Citation,
     Expert,
     ExpertName,
@@ -48,7 +35,7 @@ from commentary.models import (  # noqa: E402
     QuoteSpeaker,
     Topic,
 )
-from commentary.search import text as search  # noqa: E402
+from commentary.search import text as search
 
 SUMMARY = re.compile(r'<p class="result-summary">(.*?)<a class="refine-link"', re.S)
 CJK_TERMS = ["核军备竞赛", "氘氚", "军备", "透明度", "核查", "波德维格", "中国", "洲际弹道导弹"]

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "commentary.middleware.RejectNullBytesMiddleware",
+    # After the locale (its key holds the language), before CSRF and authentication.
+    "commentary.caching.pages.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,16 +108,33 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for every worker process on the machine (facet counts and the version that
-# invalidates them): files under DJANGO_CACHE_DIR. Django's default, a cache in each
-# process's memory, would leave other workers serving facets from before a publish.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(BASE_DIR / ".cache" / "django"),
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+# One cache for every server process (the page cache, facet counts, the archive's
+# generation that invalidates both, API rate counts): files under DJANGO_CACHE_DIR on one
+# machine, or a Redis server (DJANGO_REDIS_URL) shared by several machines. Django's
+# default, a cache in each process's memory, would leave other workers serving pages from
+# before a publish.
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"],
+            # Fail fast when Redis is away: pages are then served uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or str(BASE_DIR / ".cache" / "django"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_ENTRIES", "20000"))},
+        }
+    }
+# The page cache for anonymous readers (commentary/caching/pages.py): how long an answer
+# is kept (0 turns the page cache off), and how long a proxy or CDN may serve its copy
+# without asking (0: it asks every time, and gets a 304 when nothing changed).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SHARED_SECONDS", "0"))
 
 # Brute-force protection on the login (django-axes): after AXES_FAILURE_LIMIT wrong
 # passwords for one user name from one address, that pair is locked out for

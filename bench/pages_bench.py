@@ -3,10 +3,12 @@
 Run by hand, not by ``make test`` (see bench/README.md):
 
     DATABASE_URL=postgres://... .venv/bin/python bench/pages_bench.py [--runs 20] [--only home]
+        [--page-cache]
 
-For each page: the first request (caches emptied), p50 and p95 of ``--runs`` warm runs in
-milliseconds, the number of queries and the bytes of the answer. DEBUG off, test client
-(no network), an administrator logged in for the admin pages only.
+For each page: the first request (caches emptied, as after a publish), p50 and p95 of
+``--runs`` warm runs in milliseconds, the number of queries and the bytes of the answer.
+DEBUG off, test client (no network), an administrator logged in for the admin pages only.
+The page cache is off unless ``--page-cache`` (then the warm runs are its hits).
 """
 
 import argparse
@@ -14,6 +16,7 @@ import statistics
 import time
 
 import django_setup  # noqa: F401  (sets Django up: bench/django_setup.py)
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -119,11 +122,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", help="only pages whose label contains this")
+    parser.add_argument("--page-cache", action="store_true", help="with the page cache on")
     args = parser.parse_args()
+    if not args.page_cache:
+        settings.PAGE_CACHE_SECONDS = 0
     call_command("collectstatic", interactive=False, verbosity=0)
     print(
         f"{connection.vendor}, {Quote.objects.count():,} statements, "
-        f"{Expert.objects.count():,} experts, {args.runs} warm runs per page, DEBUG off\n"
+        f"{Expert.objects.count():,} experts, {args.runs} warm runs per page, DEBUG off, "
+        f"page cache {'on' if args.page_cache else 'off'}\n"
     )
     print(
         f"{'page':<34} {'status':>6} {'first':>8} {'p50':>8} {'p95':>8} {'queries':>7} {'bytes':>9}"

@@ -17,7 +17,7 @@ class CommentaryConfig(AppConfig):
 
     def ready(self):
         from . import slugs, startup  # noqa: F401  (startup registers a deploy check)
-        from .browse import receivers as browse_receivers
+        from .caching import receivers as caching_receivers
         from .counting import receivers as counting_receivers
         from .editorial import history
         from .editorial import receivers as editorial_receivers
@@ -31,4 +31,4 @@ class CommentaryConfig(AppConfig):
         search_receivers.connect()
         editorial_receivers.connect()
         counting_receivers.connect()
-        browse_receivers.connect()
+        caching_receivers.connect()

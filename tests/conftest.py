@@ -23,6 +23,7 @@ from commentary.models import (
 )
 
 from .browser import browser_page  # noqa: F401  (a fixture, used by browser tests)
+from .services import redis_server  # noqa: F401  (a fixture: a real Redis server)
 
 _counter = itertools.count(1)
 

@@ -32,7 +32,7 @@ CORE = {"models", "querysets", "slugs"}
 # Entry points: the public pages, the read API, the editors' admin, the template tags.
 # None of them imports another.
 ENTRY_POINTS = ("views", "api", "admin", "templatetags")
-ROOMS = ("search", "browse", "editorial", "outputs", "counting")
+ROOMS = ("search", "browse", "editorial", "outputs", "counting", "caching")
 
 
 def module_name(path):
@@ -109,6 +109,8 @@ def broken_rules(graph):
                 rule = "a leaf helper imports only other leaves"
             elif module in CORE and other not in LEAVES | CORE:
                 rule = "the core (models, querysets, slugs) imports only leaves"
+            elif within(module, "caching") and not within(other, "caching") and other not in LEAVES:
+                rule = "caching/ knows nothing of the archive: it imports only leaves"
             elif within(module, "editorial", "search", "counting") and within(
                 other, "browse", "outputs"
             ):
@@ -154,9 +156,10 @@ def test_the_rules_catch_each_kind_of_wrong_import():
         "outputs.feeds": {"browse.facets", "views"},
         "api.views": {"admin.base"},
         "views": {"management.generator"},
+        "caching.pages": {"models"},
     }
     broken = broken_rules(wrong)
-    assert len(broken) == 9, broken
+    assert len(broken) == 10, broken
     assert not broken_rules({"outputs.feeds": {"browse.selection"}, "views": {"outputs.cite"}})
 
 
@@ -203,27 +206,31 @@ def test_every_receiver_is_connected_in_its_rooms_receivers_module_and_listed_th
         "slugs",
         "search.receivers",
         "editorial.receivers",
-        "browse.receivers",
+        "caching.receivers",
         "counting.receivers",
     }
 
 
 @pytest.mark.django_db
-def test_one_save_moves_the_facet_cache_on_once(make_quote):
+def test_one_save_moves_the_generation_on_once(make_quote, monkeypatch):
     """A statement's save (a publication, which also writes a status log row) and a change
-    of its topics each make cached facets stale exactly once."""
-    from django.core.cache import cache
+    of its topics each move the archive's generation on exactly once, and once more when
+    the transaction commits (one callback, however many rows the transaction wrote)."""
+    from django.db import connection
 
-    from commentary.browse.facets import VERSION_KEY
+    from commentary.caching import generation
     from commentary.models import StatusChange, Topic
 
     quote = make_quote(status="review")
     topic = Topic.objects.create(name="Arms control", slug="arms-control")
-    cache.set(VERSION_KEY, 100)
+    bumps = []
+    monkeypatch.setattr(generation, "bump", lambda: bumps.append(1))
     logged = StatusChange.objects.count()
     quote.status = "published"
     quote.save()
     assert StatusChange.objects.count() == logged + 1
-    assert cache.get(VERSION_KEY) == 101
+    assert len(bumps) == 1
     quote.topics.add(topic)
-    assert cache.get(VERSION_KEY) == 102
+    assert len(bumps) == 2
+    pending = [c for _s, c, _r in connection.run_on_commit]
+    assert pending.count(generation._bump_after_commit) == 1

@@ -97,22 +97,23 @@ def test_public_pages_send_strict_security_headers(client, db):
 
 
 def test_every_worker_process_shares_one_cache():
-    """A facet version moved on in one process (a publish in one gunicorn worker) is
-    seen by another: the default cache is not per-process memory."""
-    from django.core.cache import cache
+    """The generation moved on in one process (a publish in one gunicorn worker) is seen
+    by another: the default cache is not per-process memory."""
+    from commentary.caching import generation
 
-    from commentary.browse.facets import VERSION_KEY
-
-    cache.set(VERSION_KEY, 41)
-    subprocess.run(
+    before = generation.current()
+    moved = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.core.cache import cache; "
-            f"cache.incr({VERSION_KEY!r})",
+            "import django; django.setup(); from commentary.caching import generation; "
+            "generation.bump(); print(generation.current())",
         ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "archive.settings", "DJANGO_DEBUG": "true"},
         check=True,
-    )
-    assert cache.get(VERSION_KEY) == 42
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert moved != before
+    assert generation.current() == moved

@@ -8,8 +8,9 @@ a link that adds (or, when already chosen, removes) that filter; the page number
 dropped, since the result set changes.
 
 A set of more than ``FACET_SAMPLE`` rows (the whole archive, a common word) is counted
-over its newest ``FACET_SAMPLE`` rows, the page says so, and the result is cached until
-the archive changes: exact counts over a million rows would cost seconds per request.
+over its newest ``FACET_SAMPLE`` rows, the page says so, and the result is cached under
+the archive's generation (``caching.generation``), which every change moves on: exact
+counts over a million rows would cost seconds per request.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from ..caching import generation
 from ..choices import DatePrecision
 from ..dates import format_partial_date
 from ..links import query_url
@@ -33,7 +35,6 @@ from .selection import chosen_countries
 # Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
 FACET_SAMPLE = 10_000
 FACET_CACHE_SECONDS = 600
-VERSION_KEY = "facets:archive-version"
 
 
 @dataclass
@@ -237,10 +238,13 @@ def statement_facets(filterset, params):
 
 def cached_facets(key, compute):
     """``compute()``, cached for ``FACET_CACHE_SECONDS`` under ``key`` and the archive's
-    version (which every change to the archive moves on, see ``archive_changed``)."""
-    version = cache.get_or_set(VERSION_KEY, 0)
+    generation (which every change to the archive moves on); computed afresh whenever the
+    cache cannot be reached."""
+    current = generation.current()
+    if current is None:
+        return _as_text(*compute())
     return cache.get_or_set(
-        f"facets:{version}:{key}", lambda: _as_text(*compute()), FACET_CACHE_SECONDS
+        f"facets:{current}:{key}", lambda: _as_text(*compute()), FACET_CACHE_SECONDS
     )
 
 
@@ -254,23 +258,3 @@ def _as_text(facets, sampled):
             for child in value.children:
                 child.label = str(child.label)
     return facets, sampled
-
-
-# Rows no list filters or counts: the status log (the statement's own save, which wrote
-# it, has already moved the version on), former slugs (the renamed record's save has) and
-# the archive's totals (the home page's, which facets never read).
-NOT_LISTED = {"statuschange", "formerslug", "total"}
-
-
-def archive_changed(sender, action=None, **kwargs):
-    """Receiver: a saved or deleted archive row, or a changed set of topics (after the
-    change, not before it too), makes cached facets stale."""
-    meta = sender._meta
-    if meta.app_label != "commentary" or meta.model_name in NOT_LISTED:
-        return
-    if action is not None and not action.startswith("post_"):
-        return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1)

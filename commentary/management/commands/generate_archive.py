@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from reversion.models import Revision
 
+from commentary.caching import generation
 from commentary.management.generator import Generator
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError("--quotes and --experts must be at least 1.")
         started = time.monotonic()
         Generator(quotes, experts, seed, stdout=self.stdout).run()
+        generation.bump()  # written by COPY, beneath the signals that move it on
         elapsed = time.monotonic() - started
         # The rows are written by COPY, beneath the ORM: the history records the run as one
         # revision (no per-row versions: synthetic benchmark data is not edited back).

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from commentary.caching import generation
 from commentary.search import index as search_index
 
 
@@ -22,5 +23,6 @@ class Command(BaseCommand):
 
         count = search_index.rebuild(progress=progress if options["verbosity"] > 1 else None)
         search_index.optimise()
+        generation.bump()  # searches may find other rows now
         elapsed = time.monotonic() - started
         self.stdout.write(f"Rebuilt the search index of {count} statements in {elapsed:.1f} s.")

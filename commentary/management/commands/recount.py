@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from commentary.caching import generation
 from commentary.counting import stored
 
 
@@ -33,5 +34,6 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             stored.recount_everything()
+        generation.bump()  # pages show the counts: none cached before may be served
         if verbosity:
             self.stdout.write(f"Recounted in {time.perf_counter() - start:.1f} s.")

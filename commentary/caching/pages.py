@@ -1,0 +1,170 @@
+"""The page cache: anonymous readers' GET and HEAD answers, stored under the archive's
+generation, so a publish, a withdrawal, an edit, a rename or a merge is on the very next
+request of every server process (``generation`` says why).
+
+What is stored: a complete 200 answer to a request without a session cookie or
+credentials, which set no cookie, used no CSRF token, read no session, and did not say
+``private`` or ``no-store`` (the admin says ``no-store``; an editor or reader always has a
+session cookie, so their pages are never stored or shared). Streamed answers (exports,
+``popolo.json``) are not stored. The key is the generation, the interface language, the
+scheme, the host and the full path with its query string.
+
+Every stored answer carries an ``ETag`` (a digest of its body) and ``Last-Modified`` (when
+the generation last moved on), and conditional requests are answered 304. ``Cache-Control:
+public, no-cache`` lets a proxy or CDN keep a copy but ask each time (a 304 costs one cache
+read here); ``DJANGO_PAGE_CACHE_SHARED_SECONDS`` lets it serve its copy unasked for that
+long instead, trading "visible on the next request" for fewer requests. Answers to
+requests with a session say ``private``. ``X-Page-Cache`` says ``hit`` or ``miss``.
+
+Answers the cache keeps come before the views' own limits: a cached API answer does not
+count against the API's rate limit (the limit protects the server, which a hit does not
+load).
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from . import generation
+
+logger = logging.getLogger(__name__)
+
+HEADER = "X-Page-Cache"
+# Headers of the view's answer that are the same for every reader, so worth keeping.
+# Everything else (Set-Cookie above all) is never stored.
+KEPT = {
+    "content-type",
+    "content-language",
+    "content-disposition",
+    "link",
+    "vary",
+    "x-frame-options",
+    "x-robots-tag",
+    "allow",
+}
+
+
+def shared_cache_control(response):
+    shared = settings.PAGE_CACHE_SHARED_SECONDS
+    if shared > 0:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+
+
+def anonymous_read(request):
+    """Whether ``request`` could be answered from the cache: a GET or HEAD without a
+    session cookie or credentials."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def storable(request, response):
+    """Whether ``response`` to the anonymous ``request`` is the same for every reader."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "no_page_cache", False):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return "private" not in control and "no-store" not in control
+
+
+def page_key(request, current):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(f"{get_language()}|{address}".encode()).hexdigest()
+    return f"page:{current}:{digest}"
+
+
+class Entry:
+    """What the cache keeps of an answer: status, the kept headers and the body."""
+
+    def __init__(self, response, current):
+        self.status = response.status_code
+        self.headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT]
+        self.content = response.content
+        self.etag = f'"{hashlib.md5(self.content, usedforsecurity=False).hexdigest()}"'
+        self.last_modified = int(generation.changed_at(current))
+
+    def response(self):
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        self.finish(response)
+        return response
+
+    def finish(self, response):
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
+        shared_cache_control(response)
+
+
+def _get(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("page cache unreachable on read", exc_info=True)
+        return None
+
+
+def _set(key, entry):
+    try:
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("page cache unreachable on write", exc_info=True)
+
+
+class PageCacheMiddleware:
+    """Answers anonymous reads from the cache, stores what may be shared, and answers
+    conditional requests. Placed after the locale middleware (the key holds the
+    language) and before the CSRF and authentication middleware (a hit needs neither)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not anonymous_read(request):
+            return self.private(request, self.get_response(request))
+        current = generation.current()
+        if current is None:
+            return self.get_response(request)
+        key = page_key(request, current)
+        entry = _get(key)
+        if entry is not None:
+            response = entry.response()
+            response[HEADER] = "hit"
+        else:
+            response = self.get_response(request)
+            if not storable(request, response):
+                return response
+            entry = Entry(response, current)
+            _set(key, entry)
+            entry.finish(response)
+            response[HEADER] = "miss"
+        return (
+            get_conditional_response(
+                request,
+                etag=entry.etag,
+                last_modified=entry.last_modified,
+                response=response,
+            )
+            or response
+        )
+
+    @staticmethod
+    def private(request, response):
+        """A request with a session is one reader's: no shared cache may keep its answer."""
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+            patch_cache_control(response, private=True)
+        return response

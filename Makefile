@@ -8,7 +8,8 @@ DEV_ENV := DJANGO_DEBUG=true
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=archive.example.org \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')
 # Tests: no persistent connections, so live-server threads leave none behind; an API rate
-# limit no test run reaches (tests/test_api.py checks the limit itself).
+# limit no test run reaches (tests/test_api.py checks the limit itself); each database's
+# run its own cache directory (the page cache keys by address, not by database).
 TEST_ENV := $(DEV_ENV) DJANGO_CONN_MAX_AGE=0 DJANGO_API_RATE=100000/minute
 PYTEST_ARGS ?=
 
@@ -65,11 +66,11 @@ serve: $(STAMP) messages
 
 test-sqlite: $(STAMP) messages checkers
 	@echo "== pytest on SQLite =="
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DJANGO_CACHE_DIR=.cache/test-sqlite $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) messages checkers
 	@echo "== pytest on PostgreSQL (throwaway server) =="
-	$(TEST_ENV) scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DJANGO_CACHE_DIR=.cache/test-postgres scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint check-deploy test-sqlite test-postgres
 

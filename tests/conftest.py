@@ -43,6 +43,13 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def uncached(settings):
+    """The page cache off, for a test that counts a view's queries or reads its context on
+    a repeated request (a hit runs no view)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def unique(prefix):
     return f"{prefix}-{next(_counter)}"
 

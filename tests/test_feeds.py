@@ -314,7 +314,7 @@ def test_empty_feed_is_valid_with_a_fixed_updated(client, archive):
 
 @pytest.mark.parametrize("name", ["quote-feed", "expert-feed", "collection-feed"])
 def test_query_count_does_not_grow_with_the_entries(
-    client, archive, make_quote, django_assert_num_queries, name
+    client, archive, make_quote, django_assert_num_queries, name, uncached
 ):
     url = feed_urls(archive)[name]
     client.get(url)  # warm the content-type cache

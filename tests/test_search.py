@@ -332,7 +332,9 @@ def test_big_lists_say_more_than_and_continue_by_keyset(client, make_quote, smal
     assert client.get("/quotes/?after=junk").status_code == 404
 
 
-def test_cached_facets_are_dropped_when_the_archive_changes(client, make_quote, small_cap):
+def test_cached_facets_are_dropped_when_the_archive_changes(
+    client, make_quote, small_cap, uncached
+):
     for _ in range(7):
         make_quote("Common words.", language="en")
 

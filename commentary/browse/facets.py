@@ -18,8 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -59,23 +58,31 @@ def _localised(name, name_zh):
 
 
 class FacetRows:
-    """Ids of the statements the facets count: those every valid filter selects but the
-    facet's own, all of them or the newest ``FACET_SAMPLE`` when there are more (then
-    ``sampled`` is set). Fetched once per set of filters left out, so the facets don't
-    each run the filters (a text search, say) again."""
+    """The statements the facets count: those every valid filter selects but the facet's
+    own, all of them or the newest ``FACET_SAMPLE`` when there are more (then ``sampled``
+    is set). Fetched once per set of filters left out, with the columns the kind, language
+    and date facets count (so those three are counted here, without a query each), and so
+    the facets don't each run the filters (a text search, say) again."""
+
+    COLUMNS = ("pk", "kind", "language", "said_on", "date_precision")
 
     def __init__(self, filterset):
-        self.filterset, self.ids, self.sampled = filterset, {}, False
+        self.filterset, self.rows, self.sampled = filterset, {}, False
 
     def excluding(self, *names):
+        """``[(pk, kind, language, said_on, date_precision)]`` of the rows selected by every
+        filter but ``names``."""
         data = self.filterset.form.cleaned_data
         # Leaving out a filter that isn't in use selects the same rows.
         key = frozenset(name for name in names if data.get(name) not in (None, "", [], ()))
-        if key not in self.ids:
+        if key not in self.rows:
             rows = self.filterset.filtered(exclude=key).newest_first()
-            self.ids[key] = list(rows.values_list("pk", flat=True)[:FACET_SAMPLE])
-            self.sampled |= len(self.ids[key]) == FACET_SAMPLE
-        return self.ids[key]
+            self.rows[key] = list(rows.values_list(*self.COLUMNS)[:FACET_SAMPLE])
+            self.sampled |= len(self.rows[key]) == FACET_SAMPLE
+        return self.rows[key]
+
+    def ids(self, *names):
+        return [row[0] for row in self.excluding(*names)]
 
 
 def country_facet(filterset, params, rows):
@@ -84,7 +91,7 @@ def country_facet(filterset, params, rows):
     chosen = chosen_countries(filterset)
     pairs = set(
         QuoteSpeaker.objects.filter(
-            quote__in=rows.excluding("country"), expert__country__isnull=False
+            quote__in=rows.ids("country"), expert__country__isnull=False
         ).values_list("quote", "expert__country")
     )
     counts = Counter(country for _quote, country in pairs)
@@ -110,21 +117,17 @@ def country_facet(filterset, params, rows):
 def _choice_facet(params, rows, name, label, choices):
     labels = dict(choices)
     current = params.get(name)
-    rows = (
-        Quote.objects.filter(pk__in=rows.excluding(name))
-        .values(name)
-        .annotate(n=Count("pk"))
-        .order_by("-n", name)
-    )
+    column = FacetRows.COLUMNS.index(name)
+    counts = Counter(row[column] for row in rows.excluding(name))
     values = [
         FacetValue(
-            label=capfirst(labels.get(row[name], row[name])),
-            count=row["n"],
-            url=query_url(params, **{name: None if row[name] == current else row[name]}),
-            selected=row[name] == current,
-            value=row[name],
+            label=capfirst(labels.get(value, value)),
+            count=count,
+            url=query_url(params, **{name: None if value == current else value}),
+            selected=value == current,
+            value=value,
         )
-        for row in rows
+        for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     return Facet(name, label, values)
 
@@ -141,7 +144,7 @@ def topic_facet(filterset, params, rows):
     through = Quote.topics.through
     current = params.get("topic")
     rows = (
-        through.objects.filter(quote__in=rows.excluding("topic"))
+        through.objects.filter(quote__in=rows.ids("topic"))
         .values("topic__slug", "topic__name", "topic__name_zh")
         .annotate(n=Count("quote"))
         .order_by("-n", "topic__name")
@@ -165,25 +168,14 @@ def date_facet(filterset, params, rows):
     """Years, newest first, each with its months (statements dated only to a year count
     towards the year alone). A year or a month is chosen by setting both ends of the range.
     """
-    rows = (
-        Quote.objects.filter(pk__in=rows.excluding("date_from", "date_to"))
-        .exclude(said_on=None)
-        .annotate(
-            year=ExtractYear("said_on"),
-            month=Case(
-                When(date_precision=DatePrecision.YEAR, then=Value(0)),
-                default=ExtractMonth("said_on"),
-                output_field=IntegerField(),
-            ),
-        )
-        .values("year", "month")
-        .annotate(n=Count("pk"))
-        .order_by("-year", "month")
+    counts = Counter(
+        (said_on.year, 0 if precision == DatePrecision.YEAR else said_on.month)
+        for _pk, _kind, _language, said_on, precision in rows.excluding("date_from", "date_to")
+        if said_on is not None
     )
     current = (params.get("date_from"), params.get("date_to"))
     years = {}
-    for row in rows:
-        year, month, count = row["year"], row["month"], row["n"]
+    for (year, month), count in sorted(counts.items(), key=lambda item: (-item[0][0], item[0][1])):
         if year not in years:
             value = f"{year:04d}"
             years[year] = FacetValue(

@@ -138,7 +138,9 @@ def milliseconds(text):
 
 
 def parse(output):
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"wrk printed no latency distribution:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output

@@ -6,8 +6,10 @@ What is stored: a complete 200 answer to a request without a session cookie or
 credentials, which set no cookie, used no CSRF token, read no session, and did not say
 ``private`` or ``no-store`` (the admin says ``no-store``; an editor or reader always has a
 session cookie, so their pages are never stored or shared). Streamed answers (exports,
-``popolo.json``) are not stored. The key is the generation, the interface language, the
-scheme, the host and the full path with its query string.
+``popolo.json``) are not stored. The key is the generation, the interface language (the
+path's prefix: with ``prefix_default_language=False`` an unprefixed path is always in the
+default language, whatever the browser asks), the scheme, the host and the full path with
+its query string.
 
 Every stored answer carries an ``ETag`` (a digest of its body) and ``Last-Modified`` (when
 the generation last moved on), and conditional requests are answered 304. ``Cache-Control:
@@ -29,16 +31,17 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 from . import generation
 
 logger = logging.getLogger(__name__)
 
 HEADER = "X-Page-Cache"
-# Headers of the view's answer that are the same for every reader, so worth keeping.
-# Everything else (Set-Cookie above all) is never stored.
+# Headers of the answer (the view's and the middleware's below this one) that are the same
+# for every reader, so kept. Everything else (Set-Cookie above all) is never stored.
 KEPT = {
+    "content-security-policy",
     "content-type",
     "content-language",
     "content-disposition",
@@ -83,7 +86,8 @@ def storable(request, response):
 
 def page_key(request, current):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(f"{get_language()}|{address}".encode()).hexdigest()
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    digest = hashlib.sha256(f"{language}|{address}".encode()).hexdigest()
     return f"page:{current}:{digest}"
 
 
@@ -101,6 +105,7 @@ class Entry:
         response = HttpResponse(self.content, status=self.status)
         for name, value in self.headers:
             response[name] = value
+        response["Content-Length"] = str(len(self.content))
         self.finish(response)
         return response
 
@@ -127,8 +132,9 @@ def _set(key, entry):
 
 class PageCacheMiddleware:
     """Answers anonymous reads from the cache, stores what may be shared, and answers
-    conditional requests. Placed after the locale middleware (the key holds the
-    language) and before the CSRF and authentication middleware (a hit needs neither)."""
+    conditional requests. Placed straight after WhiteNoise: a hit needs no session,
+    locale, CSRF or authentication middleware, and what they add to an answer (a cookie,
+    a read of the session) is seen here on the way out and keeps it from being stored."""
 
     def __init__(self, get_response):
         self.get_response = get_response

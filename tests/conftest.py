@@ -44,6 +44,17 @@ def fresh_cache():
 
 
 @pytest.fixture
+def small_cap(monkeypatch):
+    """Caps of 5 rows, so a handful of statements behaves like a million."""
+    from commentary.browse import facets, listing, pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    monkeypatch.setattr(facets, "FACET_SAMPLE", 5)
+    monkeypatch.setattr(listing, "FACET_SAMPLE", 5)
+
+
+@pytest.fixture
 def uncached(settings):
     """The page cache off, for a test that counts a view's queries or reads its context on
     a repeated request (a hit runs no view)."""

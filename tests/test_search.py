@@ -294,17 +294,6 @@ def test_generator_is_deterministic_and_realistic(db):
 # Lists bigger than the count cap ---------------------------------------------------------
 
 
-@pytest.fixture
-def small_cap(monkeypatch):
-    """Caps of 5 rows, so a handful of statements behaves like a million."""
-    from commentary.browse import facets, listing, pagination
-
-    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
-    monkeypatch.setattr(listing, "COUNT_CAP", 5)
-    monkeypatch.setattr(facets, "FACET_SAMPLE", 5)
-    monkeypatch.setattr(listing, "FACET_SAMPLE", 5)
-
-
 def test_big_lists_say_more_than_and_continue_by_keyset(client, make_quote, small_cap):
     import datetime
 

@@ -11,14 +11,24 @@ A set of more than ``FACET_SAMPLE`` rows (the whole archive, a common word) is c
 over its newest ``FACET_SAMPLE`` rows, the page says so, and the result is cached under
 the archive's generation (``caching.generation``), which every change moves on: exact
 counts over a million rows would cost seconds per request.
+
+After a change, the first request for such a list does not wait for the recount (up to a
+second or two at a million statements): it is answered with the facets counted before
+the change while one background thread, across every process, counts them again, and
+that answer is not stored in the page cache. Requests inside a transaction (a test's, a
+shell's) count in place, since another connection would not see what they see.
 """
 
 import datetime
+import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import connection, connections
 from django.db.models import Count
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +44,10 @@ from .selection import chosen_countries
 # Above this many rows a listing's facets count a sample: the newest FACET_SAMPLE rows.
 FACET_SAMPLE = 10_000
 FACET_CACHE_SECONDS = 600
+# At most this long one background recount holds the right to recount a listing's facets.
+REFRESH_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -228,16 +242,65 @@ def statement_facets(filterset, params):
     return facets, rows.sampled
 
 
-def cached_facets(key, compute):
-    """``compute()``, cached for ``FACET_CACHE_SECONDS`` under ``key`` and the archive's
-    generation (which every change to the archive moves on); computed afresh whenever the
-    cache cannot be reached."""
+def cached_facets(key, compute, stale=None):
+    """``compute()``, cached for ``FACET_CACHE_SECONDS`` under ``key`` with the archive's
+    generation it was counted at (which every change moves on). When the generation has
+    moved on since, the facets counted before are returned at once while a background
+    thread counts them again (``stale()`` is called: the answer should not be stored),
+    except inside a transaction. Counted afresh when the cache cannot be reached."""
     current = generation.current()
     if current is None:
         return _as_text(*compute())
-    return cache.get_or_set(
-        f"facets:{current}:{key}", lambda: _as_text(*compute()), FACET_CACHE_SECONDS
-    )
+    entry = _read(f"facets:{key}")
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    if entry is not None and not connection.in_atomic_block:
+        _refresh_in_background(key, compute)
+        if stale is not None:
+            stale()
+        return entry[1]
+    facets = _as_text(*compute())
+    _write(f"facets:{key}", (current, facets))
+    return facets
+
+
+def _read(key):
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unreachable: facets counted afresh", exc_info=True)
+        return None
+
+
+def _write(key, entry):
+    try:
+        cache.set(key, entry, FACET_CACHE_SECONDS)
+    except Exception:
+        logger.warning("cache unreachable: facets not kept", exc_info=True)
+
+
+def _refresh_in_background(key, compute):
+    """Count ``key``'s facets again in a thread, unless some process already does."""
+    lock = f"facets-refresh:{key}"
+    try:
+        if not cache.add(lock, 1, REFRESH_SECONDS):
+            return
+    except Exception:
+        return
+    language = translation.get_language()
+
+    def refresh():
+        try:
+            with translation.override(language):
+                current = generation.current()  # read before counting, as a request does
+                _write(f"facets:{key}", (current, _as_text(*compute())))
+        except Exception:
+            logger.exception("background recount of facets failed")
+        finally:
+            cache.delete(lock)
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=refresh, name="facets-refresh", daemon=True).start()
 
 
 def _as_text(facets, sampled):

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..caching import pages
 from ..links import AFTER, PAGE, PAGE_SIZE, PAGING, SORT, query_url, without
 from ..models import Country, Expert
 from ..search.text import highlight, parse_query
@@ -63,7 +64,12 @@ def statement_listing(request, queryset, exclude=()):
     def facets():
         return statement_facets(filterset, params)
 
-    facets, sampled = cached_facets(_facet_key(request), facets) if many else facets()
+    if many:
+        facets, sampled = cached_facets(
+            _facet_key(request), facets, stale=lambda: pages.do_not_store(request)
+        )
+    else:
+        facets, sampled = facets()
     context.update(
         page=page,
         many=many,

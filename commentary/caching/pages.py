@@ -84,6 +84,12 @@ def storable(request, response):
     return "private" not in control and "no-store" not in control
 
 
+def do_not_store(request):
+    """Keep the answer to ``request`` out of the page cache (it shows something that is
+    being brought up to date, e.g. facets recounted in the background)."""
+    request.no_page_cache = True
+
+
 def page_key(request, current):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE

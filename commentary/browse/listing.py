@@ -28,9 +28,10 @@ def statement_listing(request, queryset, exclude=()):
     """Context for ``commentary/_listing.html`` and the status code to answer with.
 
     Invalid filters answer 400 with the form and its errors, and no rows: never a 500,
-    never silently everything. Sets of more than ``COUNT_CAP`` rows get a bounded count,
-    sampled and cached facets, date order instead of relevance (ranking every match of a
-    common word costs seconds), and keyset links past the numbered pages.
+    never silently everything. Facets are cached under the archive's generation. Sets of
+    more than ``COUNT_CAP`` rows get a bounded count, sampled facets, date order instead
+    of relevance (ranking every match of a common word costs seconds), and keyset links
+    past the numbered pages.
     """
     filterset = QuoteFilterSet(request.GET, queryset=queryset, request=request, exclude=exclude)
     params = request.GET
@@ -53,6 +54,7 @@ def statement_listing(request, queryset, exclude=()):
         newest=sort != Sort.OLDEST,
         cursor=params.get(AFTER) or None,
         numbered=lambda paginator: numbered_page(paginator, params.get(PAGE)),
+        count_key=_selection_key(request),
     )
     many = paginator.more
     context["relevance_dropped"] = many and sort == Sort.RELEVANCE
@@ -64,12 +66,11 @@ def statement_listing(request, queryset, exclude=()):
     def facets():
         return statement_facets(filterset, params)
 
-    if many:
-        facets, sampled = cached_facets(
-            _facet_key(request), facets, stale=lambda: pages.do_not_store(request)
-        )
-    else:
-        facets, sampled = facets()
+    # Cached for every list, not only large ones: 10,000 rows of one country cost as much
+    # to count as the whole archive's sample.
+    facets, sampled = cached_facets(
+        _facet_key(request), facets, stale=lambda: pages.do_not_store(request)
+    )
     context.update(
         page=page,
         many=many,
@@ -154,9 +155,15 @@ def feed_link(request, exclude=()):
     return reverse(PAGE_FEEDS[match.url_name], kwargs=match.kwargs) + query_url(params)
 
 
+def _selection_key(request):
+    """The listing's page and filters (not its page number, order or size): what selects
+    its rows."""
+    return f"{request.path_info}?{_list_params(request).urlencode()}"
+
+
 def _facet_key(request):
-    """The listing's page and filters (not its page number, order or size) and language."""
-    return f"{get_language()}:{request.path}?{_list_params(request).urlencode()}"
+    """The listing's selection and language (facet labels are in it)."""
+    return f"{get_language()}:{_selection_key(request)}"
 
 
 def sort_links(filterset, params):

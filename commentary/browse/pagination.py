@@ -2,7 +2,9 @@
 
 - **A bounded count.** ``CappedPaginator`` counts at most ``COUNT_CAP`` + 1 rows
   (``SELECT COUNT(*) FROM (… LIMIT 10001)``), so a common search term costs the same as a
-  rare one; the page then says "10,000+ statements".
+  rare one; the page then says "10,000+ statements". Given a key (the list's filters),
+  the count is kept under the archive's generation: every page of a list, and every
+  order, shares it until the archive changes.
 - **Numbered pages** cover the first ``COUNT_CAP`` rows (OFFSET stays small).
 - **Beyond them, keyset links** ("Older statements"): ``?after=<date>.<id>`` continues
   after a row in date order, at the cost of an index range scan whatever the depth.
@@ -16,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from ..caching import generation
 from ..links import PAGE
 
 COUNT_CAP = 10_000
@@ -28,9 +31,18 @@ class CappedPaginator(Paginator):
     def count(self):
         return min(self.capped_count, COUNT_CAP)
 
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
     @cached_property
     def capped_count(self):
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        def count():
+            return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+        if self.count_key is None:
+            return count()
+        return generation.remember(f"count:{self.count_key}", count)
 
     @property
     def more(self):
@@ -112,7 +124,7 @@ class KeysetPage(Page):
         return 0
 
 
-def statement_page(rows, per_page, *, by_relevance, newest, cursor, numbered):
+def statement_page(rows, per_page, *, by_relevance, newest, cursor, numbered, count_key=None):
     """``(paginator, page)`` of a statement list, the same for the list pages and the API.
 
     ``rows`` are the filtered, sorted statements. More than ``COUNT_CAP`` of them are shown
@@ -120,8 +132,9 @@ def statement_page(rows, per_page, *, by_relevance, newest, cursor, numbered):
     seconds); a ``cursor`` continues in date order after a row; otherwise ``numbered`` (the
     caller's, since each surface answers a bad page number its own way) picks the numbered
     page, and the last numbered page of a capped list carries the cursor to go on.
+    ``count_key`` names the selection, to keep its count (see ``CappedPaginator``).
     """
-    paginator = CappedPaginator(rows.for_list(), per_page)
+    paginator = CappedPaginator(rows.for_list(), per_page, count_key=count_key)
     if paginator.more and by_relevance:
         paginator.object_list = rows.newest_first().for_list()  # same rows, same count
     if cursor is not None:

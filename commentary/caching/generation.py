@@ -52,6 +52,26 @@ def current():
         return None
 
 
+def remember(key, compute, seconds=600):
+    """``compute()``, kept for ``seconds`` under ``key`` and the current generation (so
+    never read after a change); computed afresh when the cache cannot be reached."""
+    value = current()
+    if value is None:
+        return compute()
+    full = f"{key}@{value}"
+    try:
+        found = cache.get(full)
+    except Exception:
+        return compute()
+    if found is None:
+        found = compute()
+        try:
+            cache.set(full, found, seconds)
+        except Exception:
+            logger.warning("cache unreachable: %s not kept", key, exc_info=True)
+    return found
+
+
 def changed_at(value):
     """When ``value`` became the generation (seconds since the epoch)."""
     return int(value.split("-", 1)[0], 16) / 1e9

@@ -83,11 +83,14 @@ def pages():
         ("feed, archive", "/quotes/feed/"),
         ("feed, expert", f"{typical.get_absolute_url()}feed/"),
         ("sitemap index", "/sitemap.xml"),
+        ("sitemap page (2,000 URLs)", "/sitemap-quotes.xml?p=100"),
         ("robots.txt", "/robots.txt"),
         ("API statements", "/api/quotes/"),
         ("API statement", f"/api/quotes/{quote.pk}/"),
         ("API experts", "/api/experts/"),
         ("API countries", "/api/countries/"),
+        ("API organisations", "/api/organizations/"),
+        ("API sources", "/api/sources/"),
     ]
     admin = [
         ("admin statements", "/admin/commentary/quote/"),

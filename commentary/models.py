@@ -648,6 +648,9 @@ class Quote(Reviewed, PartialDateMixin, models.Model):
             models.Index(fields=["status", "-said_on", "-id"], name="quote_status_date_idx"),
             models.Index(fields=["language", "status"], name="quote_language_idx"),
             models.Index(fields=["kind", "status"], name="quote_kind_idx"),
+            # The sitemap's "last modified" of the statements: MAX(updated_at) of the
+            # published ones (400 ms as a scan at a million statements).
+            models.Index(fields=["status", "updated_at"], name="quote_status_updated_idx"),
         ]
 
     def __str__(self):

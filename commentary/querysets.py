@@ -71,12 +71,12 @@ class OrganizationQuerySet(NamedQuerySet):
         """Organisations a public page can link to: where experts with published statements
         hold or held a role (and the bodies those belong to), and compilers of published
         collections."""
-        roles = _model("Affiliation").objects.filter(
-            expert__in=_model("Expert").objects.public().values("pk")
-        )
+        # EXISTS per organisation (index probes), not IN over every public expert's roles:
+        # one organisation's page is then a few index reads, not a hash of all roles.
+        roles = _model("Affiliation").objects.filter(expert__statement_count__gt=0)
         return self.filter(
-            Q(pk__in=roles.values("organization"))
-            | Q(pk__in=roles.values("organization__parent"))
+            Exists(roles.filter(organization=OuterRef("pk")))
+            | Exists(roles.filter(organization__parent=OuterRef("pk")))
             | Q(pk__in=_published_collections().values("compiler"))
         )
 

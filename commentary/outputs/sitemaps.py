@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
+from ..caching import generation
 from ..models import Collection, Country, Expert, Organization, Outlet, Quote, Source, Topic
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -31,7 +32,8 @@ class PerLanguage:
 
     Django's i18n sitemaps build the list of pairs for every record before paginating,
     which at a million statements means reading them all for each page; this reads only
-    the records of the page asked for (and a ``COUNT`` for the number of pages).
+    the records of the page asked for (and a ``COUNT`` for the number of pages, kept
+    under the archive's generation: the index counts every section).
     """
 
     def __init__(self, rows, languages):
@@ -39,7 +41,8 @@ class PerLanguage:
         self.languages = languages
 
     def count(self):
-        return self.rows.count() * len(self.languages)
+        key = f"sitemap-count:{self.rows.model._meta.label}"
+        return generation.remember(key, self.rows.count) * len(self.languages)
 
     def __len__(self):
         return self.count()

@@ -89,6 +89,24 @@ def test_changelist_filters_work(admin_client, make_quote, params):
     assert admin_client.get(CHANGELIST, params).status_code == 200
 
 
+def test_a_text_search_has_no_year_links_unless_a_year_was_chosen(admin_client, make_quote):
+    """The year links of a search would cost a DISTINCT over every match (1.1 s for 中国 at
+    a million statements); a year chosen first keeps its month links."""
+    make_quote("Common words")
+
+    def hierarchy(params):
+        response = admin_client.get(CHANGELIST, params)
+        assert response.status_code == 200
+        return response.context["cl"].date_hierarchy, 'class="toplinks"' in response.text
+
+    assert hierarchy({}) == ("said_on", True)
+    assert hierarchy({"q": "common"}) == (None, False)
+    assert hierarchy({"q": "common", "said_on__year": "2026"}) == ("said_on", True)
+    assert [
+        str(q) for q in admin_client.get(CHANGELIST, {"q": "common"}).context["cl"].result_list
+    ] == ["Common words"]
+
+
 def test_every_model_is_registered(admin_client):
     from django.apps import apps
     from django.contrib import admin

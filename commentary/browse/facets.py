@@ -25,7 +25,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import Count
 from django.utils import translation
@@ -34,7 +33,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from ..caching import generation
+from ..caching import generation, tolerant
 from ..choices import DatePrecision
 from ..dates import format_partial_date
 from ..links import query_url
@@ -251,7 +250,7 @@ def cached_facets(key, compute, stale=None):
     current = generation.current()
     if current is None:
         return _as_text(*compute())
-    entry = _read(f"facets:{key}")
+    entry = tolerant.get(f"facets:{key}")
     if entry is not None and entry[0] == current:
         return entry[1]
     if entry is not None and not connection.in_atomic_block:
@@ -260,32 +259,14 @@ def cached_facets(key, compute, stale=None):
             stale()
         return entry[1]
     facets = _as_text(*compute())
-    _write(f"facets:{key}", (current, facets))
+    tolerant.set(f"facets:{key}", (current, facets), FACET_CACHE_SECONDS)
     return facets
-
-
-def _read(key):
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("cache unreachable: facets counted afresh", exc_info=True)
-        return None
-
-
-def _write(key, entry):
-    try:
-        cache.set(key, entry, FACET_CACHE_SECONDS)
-    except Exception:
-        logger.warning("cache unreachable: facets not kept", exc_info=True)
 
 
 def _refresh_in_background(key, compute):
     """Count ``key``'s facets again in a thread, unless some process already does."""
     lock = f"facets-refresh:{key}"
-    try:
-        if not cache.add(lock, 1, REFRESH_SECONDS):
-            return
-    except Exception:
+    if not tolerant.add(lock, 1, REFRESH_SECONDS):
         return
     language = translation.get_language()
 
@@ -293,11 +274,12 @@ def _refresh_in_background(key, compute):
         try:
             with translation.override(language):
                 current = generation.current()  # read before counting, as a request does
-                _write(f"facets:{key}", (current, _as_text(*compute())))
+                facets = _as_text(*compute())
+                tolerant.set(f"facets:{key}", (current, facets), FACET_CACHE_SECONDS)
         except Exception:
             logger.exception("background recount of facets failed")
         finally:
-            cache.delete(lock)
+            tolerant.delete(lock)
             connections.close_all()  # this thread's own connections
 
     threading.Thread(target=refresh, name="facets-refresh", daemon=True).start()

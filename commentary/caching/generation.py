@@ -23,6 +23,8 @@ import time
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from . import tolerant
+
 logger = logging.getLogger(__name__)
 
 KEY = "archive:generation"
@@ -59,16 +61,10 @@ def remember(key, compute, seconds=600):
     if value is None:
         return compute()
     full = f"{key}@{value}"
-    try:
-        found = cache.get(full)
-    except Exception:
-        return compute()
+    found = tolerant.get(full)
     if found is None:
         found = compute()
-        try:
-            cache.set(full, found, seconds)
-        except Exception:
-            logger.warning("cache unreachable: %s not kept", key, exc_info=True)
+        tolerant.set(full, found, seconds)
     return found
 
 

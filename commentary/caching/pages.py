@@ -24,18 +24,14 @@ load).
 """
 
 import hashlib
-import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
 
-from . import generation
-
-logger = logging.getLogger(__name__)
+from . import generation, tolerant
 
 HEADER = "X-Page-Cache"
 # Headers of the answer (the view's and the middleware's below this one) that are the same
@@ -121,21 +117,6 @@ class Entry:
         shared_cache_control(response)
 
 
-def _get(key):
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("page cache unreachable on read", exc_info=True)
-        return None
-
-
-def _set(key, entry):
-    try:
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-    except Exception:
-        logger.warning("page cache unreachable on write", exc_info=True)
-
-
 class PageCacheMiddleware:
     """Answers anonymous reads from the cache, stores what may be shared, and answers
     conditional requests. Placed straight after WhiteNoise: a hit needs no session,
@@ -152,7 +133,7 @@ class PageCacheMiddleware:
         if current is None:
             return self.get_response(request)
         key = page_key(request, current)
-        entry = _get(key)
+        entry = tolerant.get(key)
         if entry is not None:
             response = entry.response()
             response[HEADER] = "hit"
@@ -161,7 +142,7 @@ class PageCacheMiddleware:
             if not storable(request, response):
                 return response
             entry = Entry(response, current)
-            _set(key, entry)
+            tolerant.set(key, entry, settings.PAGE_CACHE_SECONDS)
             entry.finish(response)
             response[HEADER] = "miss"
         return (

@@ -94,21 +94,24 @@ def page_key(request, current):
 
 
 class Entry:
-    """What the cache keeps of an answer: status, the kept headers and the body."""
+    """What the cache keeps of an answer: status, body, and every header a hit sends (the
+    kept ones, ``ETag``, ``Last-Modified``, ``Cache-Control``), built once when stored."""
 
     def __init__(self, response, current):
         self.status = response.status_code
-        self.headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT]
         self.content = response.content
         self.etag = f'"{hashlib.md5(self.content, usedforsecurity=False).hexdigest()}"'
         self.last_modified = int(generation.changed_at(current))
+        headers = HttpResponse()
+        for name, value in response.headers.items():
+            if name.lower() in KEPT:
+                headers[name] = value
+        self.finish(headers)
+        self.headers = dict(headers.headers.items())
 
     def response(self):
-        response = HttpResponse(self.content, status=self.status)
-        for name, value in self.headers:
-            response[name] = value
+        response = HttpResponse(self.content, status=self.status, headers=self.headers)
         response["Content-Length"] = str(len(self.content))
-        self.finish(response)
         return response
 
     def finish(self, response):
@@ -145,6 +148,8 @@ class PageCacheMiddleware:
             tolerant.set(key, entry, settings.PAGE_CACHE_SECONDS)
             entry.finish(response)
             response[HEADER] = "miss"
+        if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META):
+            return response
         return (
             get_conditional_response(
                 request,

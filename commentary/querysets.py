@@ -183,6 +183,26 @@ def _credit_rows(relation):
 
 
 class QuoteQuerySet(PublishedQuerySet):
+    def dates(self, field_name, kind, order="ASC"):
+        """The years of ``said_on`` of all statements (the admin's year links) by one index
+        probe per year between the first and the last, instead of ``DISTINCT date_trunc``
+        over every row (180 ms at a million statements). Anything else, and any filtered
+        set (where a year without rows would be a long probe), as Django does it."""
+        if field_name != "said_on" or kind != "year" or self.query.where:
+            return super().dates(field_name, kind, order)
+        rows = self.model.objects.order_by()
+        bounds = rows.aggregate(first=models.Min("said_on"), last=models.Max("said_on"))
+        if bounds["first"] is None:
+            return []
+        years = [
+            datetime.date(year, 1, 1)
+            for year in range(bounds["first"].year, bounds["last"].year + 1)
+            if rows.filter(
+                said_on__gte=datetime.date(year, 1, 1), said_on__lt=datetime.date(year + 1, 1, 1)
+            ).exists()
+        ]
+        return years if order == "ASC" else years[::-1]
+
     def _speakers(self, *conditions, **lookups):
         speakers = _model("QuoteSpeaker").objects.filter(*conditions, **lookups)
         return self.filter(pk__in=speakers.values("quote"))

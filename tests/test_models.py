@@ -211,3 +211,22 @@ def test_published_helper_uses_the_published_status():
 
     assert published_rows() == Q(status=Status.PUBLISHED)
     assert published_rows("quote__") == Q(quote__status=Status.PUBLISHED)
+
+
+def test_the_years_of_all_statements_are_found_by_probes_as_django_finds_them(make_quote):
+    """``Quote.objects.dates("said_on", "year")`` (the admin's year links) gives what
+    Django's DISTINCT gives, gaps and undated statements included; filtered sets too."""
+    for day in (datetime.date(1999, 5, 1), datetime.date(2003, 1, 1), datetime.date(2003, 12, 31)):
+        make_quote(said_on=day, status="draft")
+    make_quote(said_on=None)
+    probed = list(Quote.objects.dates("said_on", "year"))
+    assert probed == [datetime.date(1999, 1, 1), datetime.date(2003, 1, 1)]
+    assert list(Quote.objects.dates("said_on", "year", order="DESC")) == probed[::-1]
+    distinct = list(Quote.objects.filter(pk__gt=0).dates("said_on", "year"))  # Django's own
+    assert distinct == probed
+    assert list(Quote.objects.filter(status="published").dates("said_on", "year")) == []
+    assert list(Quote.objects.dates("said_on", "month")) == [
+        datetime.date(1999, 5, 1),
+        datetime.date(2003, 1, 1),
+        datetime.date(2003, 12, 1),
+    ]

@@ -1,7 +1,7 @@
 """The editors' admin: every model, with autocompletes so that no form lists every row."""
 
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,10 @@ class SpeakerCountryFilter(admin.SimpleListFilter):
     parameter_name = "speaker_country"
 
     def lookups(self, request, model_admin):
-        countries = Country.objects.filter(experts__isnull=False).distinct().order_by("name")
+        # EXISTS per country (249 index probes), not DISTINCT over a join with every expert.
+        countries = Country.objects.filter(
+            Exists(Expert.objects.filter(country=OuterRef("pk")))
+        ).order_by("name")
         return [(c.code, c.name) for c in countries]
 
     def queryset(self, request, queryset):

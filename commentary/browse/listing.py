@@ -15,6 +15,7 @@ from ..caching import pages
 from ..links import AFTER, PAGE, PAGE_SIZE, PAGING, SORT, query_url, without
 from ..models import Country, Expert
 from ..search.text import highlight, parse_query
+from .cards import render_cards
 from .facets import FACET_SAMPLE, cached_facets, statement_facets
 from .filters import QuoteFilterSet, Sort
 from .pagination import COUNT_CAP, numbered_page, statement_page
@@ -62,6 +63,7 @@ def statement_listing(request, queryset, exclude=()):
     if query.groups:
         for quote in page:
             quote.highlighted = highlight(quote.text, query, width=SNIPPET_WIDTH)
+    render_cards(page)
 
     def facets():
         return statement_facets(filterset, params)

@@ -38,3 +38,12 @@ def delete(key):
         cache.delete(key)
     except Exception:
         logger.warning("cache unreachable: deleting %s", key, exc_info=True)
+
+
+def get_many(keys):
+    """``{key: value}`` of the keys found (none when unreachable)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unreachable: reading %d keys", len(keys), exc_info=True)
+        return {}

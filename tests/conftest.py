@@ -1,5 +1,6 @@
 import datetime
 import itertools
+import threading
 
 import pytest
 from django.core.cache import cache
@@ -35,6 +36,17 @@ def english():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def background_work_finished():
+    """A test ends when the facets it set counting in the background are counted (a live
+    server's requests run outside a transaction, so they may): a thread still reading the
+    database would meet the next test's flush."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "facets-refresh":
+            thread.join(timeout=60)
 
 
 @pytest.fixture(autouse=True)

@@ -130,7 +130,7 @@ def test_facet_queries_are_fixed_whatever_the_rows(client, make_quote, make_expe
     assert queries() == few
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_change_the_facets_are_recounted_in_the_background(client, make_quote, small_cap):
     """Outside a transaction (as a server's request is), the first request after a publish
     gets the facets counted before it at once and is not stored in the page cache; a

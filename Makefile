@@ -72,7 +72,10 @@ test-postgres: $(STAMP) messages checkers
 	@echo "== pytest on PostgreSQL (throwaway server) =="
 	$(TEST_ENV) DJANGO_CACHE_DIR=.cache/test-postgres scripts/with-postgres $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint check-deploy test-sqlite test-postgres
+# The two databases' runs side by side (each mostly waits on one core: Python, the
+# database, Chromium); each one's output is printed whole when it ends.
+test: lint check-deploy
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 constraints: $(STAMP)
 	{ echo "# Exact versions of everything installed, including transitive dependencies."; \

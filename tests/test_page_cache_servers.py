@@ -15,7 +15,8 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from .test_serving import ROOT, free_port, start, wait_until_serving
+from .services import free_port
+from .test_serving import ROOT, start, wait_until_serving
 
 PASSWORD = "a long publisher password"
 

@@ -13,10 +13,11 @@ its query string.
 
 Every stored answer carries an ``ETag`` (a digest of its body) and ``Last-Modified`` (when
 the generation last moved on), and conditional requests are answered 304. ``Cache-Control:
-public, no-cache`` lets a proxy or CDN keep a copy but ask each time (a 304 costs one cache
-read here); ``DJANGO_PAGE_CACHE_SHARED_SECONDS`` lets it serve its copy unasked for that
-long instead, trading "visible on the next request" for fewer requests. Answers to
-requests with a session say ``private``. ``X-Page-Cache`` says ``hit`` or ``miss``.
+public, no-cache`` lets a proxy or CDN keep a copy but ask each time (a 304 costs two
+cache reads here: the generation and the entry); ``DJANGO_PAGE_CACHE_SHARED_SECONDS``
+lets it serve its copy unasked for that long instead, trading "visible on the next
+request" for fewer requests. Answers to requests with a session say ``private``.
+``X-Page-Cache`` says ``hit`` or ``miss``.
 
 Answers the cache keeps come before the views' own limits: a cached API answer does not
 count against the API's rate limit (the limit protects the server, which a hit does not
@@ -102,12 +103,13 @@ class Entry:
         self.content = response.content
         self.etag = f'"{hashlib.md5(self.content, usedforsecurity=False).hexdigest()}"'
         self.last_modified = int(generation.changed_at(current))
-        headers = HttpResponse()
-        for name, value in response.headers.items():
-            if name.lower() in KEPT:
-                headers[name] = value
-        self.finish(headers)
-        self.headers = dict(headers.headers.items())
+        stamped = HttpResponse()
+        stamped["ETag"] = self.etag
+        stamped["Last-Modified"] = http_date(self.last_modified)
+        shared_cache_control(stamped)
+        self.stamp = dict(stamped.headers.items())
+        kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT}
+        self.headers = {**kept, **self.stamp}
 
     def response(self):
         response = HttpResponse(self.content, status=self.status, headers=self.headers)
@@ -115,9 +117,10 @@ class Entry:
         return response
 
     def finish(self, response):
-        response["ETag"] = self.etag
-        response["Last-Modified"] = http_date(self.last_modified)
-        shared_cache_control(response)
+        """The stored answer's own validators and ``Cache-Control`` on the answer a miss
+        sends (built once, in ``__init__``)."""
+        for name, value in self.stamp.items():
+            response[name] = value
 
 
 class PageCacheMiddleware:

@@ -192,3 +192,14 @@ def test_a_cache_server_that_went_away_means_uncached_pages_not_errors(client, a
             assert HEADER not in response
         make_quote(text="Said while the cache was away", speakers=[speaker])
         assert "Said while the cache was away" in client.get(f"/experts/{speaker.slug}/").text
+
+
+def test_a_hit_keeps_the_answers_own_content_type(client, archive):
+    for url, kind in (
+        ("/api/quotes/", "application/json"),
+        ("/quotes/feed/", "application/atom+xml"),
+    ):
+        first, second = client.get(url), client.get(url)
+        assert second[HEADER] == "hit", url
+        assert first["Content-Type"] == second["Content-Type"], url
+        assert second["Content-Type"].startswith(kind), url

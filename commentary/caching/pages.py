@@ -107,7 +107,7 @@ class Entry:
         stamped["ETag"] = self.etag
         stamped["Last-Modified"] = http_date(self.last_modified)
         shared_cache_control(stamped)
-        self.stamp = dict(stamped.headers.items())
+        self.stamp = {name: stamped[name] for name in ("ETag", "Last-Modified", "Cache-Control")}
         kept = {k: v for k, v in response.headers.items() if k.lower() in KEPT}
         self.headers = {**kept, **self.stamp}
 

@@ -1,0 +1,317 @@
+"""What an import proposes: the parsed text matched against the archive.
+
+Each speaker is matched to an existing expert by any of their names, in any script (the
+name as printed, the Latin name in brackets, the other spellings editors record as
+``ExpertName``), or proposed as new; their role to one of the expert's affiliations, or
+proposed. Each outlet is matched by its name in either language, or proposed. Each
+statement gets its likely duplicates (``editorial.duplicates``) and, when the collection is
+already in the archive, the statement it was imported as before (``previous``).
+
+``Preview`` is one structure for the admin's preview, ``--format json`` and ``apply``.
+Lookups are remembered per name, so a speaker with ten statements costs one search.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from ..editorial.duplicates import likely_duplicates, ngrams, normalise, similarity
+from ..models import Collection, CollectionEntry, Expert, Outlet, Quote
+from . import text as parsing
+
+OUTLET_SEPARATORS = re.compile(r"\s*[、;；]\s*")
+DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "．": "·"})
+
+
+@dataclass
+class ProposedSpeaker:
+    name: str
+    latin_name: str | None
+    role: str
+    expert: Expert | None = None
+    affiliation: object = None  # the expert's Affiliation the role matched, if any
+    candidates: list = field(default_factory=list)  # several experts share the name
+
+    @property
+    def new(self):
+        return self.expert is None
+
+
+@dataclass
+class ProposedOutlet:
+    name: str
+    outlet: Outlet | None = None
+
+
+@dataclass
+class ProposedEntry:
+    speakers: list[ProposedSpeaker]
+    text: str
+    kind: str
+    said_on: str | None
+    outlet: str | None
+    citation: str | None = None
+    outlets: list[ProposedOutlet] = field(default_factory=list)
+    duplicate_of: list[int] = field(default_factory=list)
+    previous: Quote | None = None  # this statement as imported before, from this collection
+    include: bool = True
+    line: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def change(self):
+        """``"new"``, ``"same"`` (as imported before) or ``"changed"``."""
+        if self.previous is None:
+            return "new"
+        # The words and the date, not the kind: an editor's later judgement of the kind
+        # (direct, partial, paraphrase) is not undone by importing the text again.
+        same = (
+            normalise(self.previous.text) == normalise(self.text)
+            and _said_on(self.previous) == self.said_on
+        )
+        return "same" if same else "changed"
+
+
+@dataclass
+class ProposedSection:
+    title: str
+    entries: list[ProposedEntry] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    title: str
+    language: str
+    introduction: str = ""
+    particulars: dict = field(default_factory=dict)
+    sections: list[ProposedSection] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    collection: Collection | None = None  # the same compilation, imported before
+
+    @property
+    def entries(self):
+        return [entry for section in self.sections for entry in section.entries]
+
+    def as_json(self):
+        """The preview in the documented JSON form (``import_compilation --format json``)."""
+        return {
+            "collection": {"title": self.title, "language": self.language.lower()},
+            "sections": [
+                {
+                    "title": section.title,
+                    "entries": [
+                        {
+                            "speakers": [
+                                {
+                                    "name": s.name,
+                                    "latin_name": s.latin_name,
+                                    "role": s.role,
+                                    "expert": s.expert.slug if s.expert else None,
+                                    "new": s.new,
+                                }
+                                for s in entry.speakers
+                            ],
+                            "text": entry.text,
+                            "kind": entry.kind,
+                            "said_on": entry.said_on,
+                            "outlet": entry.outlet,
+                            "duplicate_of": entry.duplicate_of,
+                        }
+                        for entry in section.entries
+                        if entry.include
+                    ],
+                }
+                for section in self.sections
+            ],
+            "unplaced": self.unplaced,
+        }
+
+
+def _said_on(quote):
+    if quote.said_on is None:
+        return None
+    value = quote.said_on.isoformat()
+    return {"year": value[:4], "month": value[:7]}.get(quote.date_precision, value)
+
+
+class Matcher:
+    """Finds experts, roles and outlets by name, remembering every answer."""
+
+    def __init__(self):
+        self._experts = {}
+        self._outlets = {}
+        self._roles = {}
+
+    def experts_named(self, name):
+        key = name.translate(DOTS).strip()
+        if key not in self._experts:
+            found = list(Expert.objects.matching_name(key, exact=True).order_by("pk")[:5])
+            if not found and key != name.strip():
+                found = list(Expert.objects.matching_name(name.strip(), exact=True)[:5])
+            self._experts[key] = found
+        return self._experts[key]
+
+    def expert(self, name, latin_name):
+        """``(expert or None, candidates)``: one expert both names agree on, or the one
+        either name finds; several with the name are candidates, not a match."""
+        found = [self.experts_named(n) for n in dict.fromkeys([latin_name, name]) if n]
+        for experts in found:
+            if len(experts) == 1:
+                return experts[0], []
+        if len(found) == 2 and found[0] and found[1]:
+            common = [e for e in found[0] if e in found[1]]
+            if len(common) == 1:
+                return common[0], []
+        return None, [e for experts in found for e in experts]
+
+    def affiliation(self, expert, role):
+        """The expert's affiliation ``role`` names (their first one if no role is printed)."""
+        if expert.pk not in self._roles:
+            self._roles[expert.pk] = list(
+                expert.affiliations.select_related("organization").order_by("position", "pk")
+            )
+        affiliations = self._roles[expert.pk]
+        if not role:
+            return affiliations[0] if affiliations else None
+        wanted = normalise(role)
+        for affiliation in affiliations:
+            if wanted in {normalise(affiliation.role), normalise(affiliation.role_zh)}:
+                return affiliation
+        for affiliation in affiliations:
+            stored = [normalise(affiliation.role_zh), normalise(affiliation.role)]
+            if any(len(s) >= 4 and (s in wanted or wanted in s) for s in stored):
+                return affiliation
+        return None
+
+    def outlet(self, name):
+        if name not in self._outlets:
+            bare = name.strip("《》〈〉 ")
+            found = None
+            for candidate in dict.fromkeys([name, bare, f"《{bare}》"]):
+                found = Outlet.objects.matching_name(candidate, exact=True).order_by("pk").first()
+                if found:
+                    break
+            self._outlets[name] = found
+        return self._outlets[name]
+
+
+def outlet_names(outlet):
+    """The outlets a citation names: ``TASS.ru、路透社、War Gonzo`` is three."""
+    if not outlet:
+        return []
+    return [name for name in OUTLET_SEPARATORS.split(outlet) if name]
+
+
+def find_collection(title):
+    if not title:
+        return None
+    return (
+        Collection.objects.filter(title_zh=title).order_by("pk").first()
+        or Collection.objects.filter(title=title).order_by("pk").first()
+    )
+
+
+def previous_statements(collection):
+    """``{normalised text: quote}`` and ``[(quote, its n-grams)]`` of the collection, in order."""
+    if collection is None:
+        return {}, []
+    entries = (
+        CollectionEntry.objects.filter(section__collection=collection)
+        .select_related("section", "quote")
+        .order_by("section__position", "position", "pk")
+    )
+    by_text, ordered = {}, []
+    for entry in entries:
+        by_text.setdefault(normalise(entry.quote.text), entry.quote)
+        ordered.append((entry.quote, ngrams(entry.quote.text)))
+    return by_text, ordered
+
+
+def _closest(entry_text, quotes, taken):
+    """A statement imported before that ``entry_text`` is an edit of, if any."""
+    wanted = ngrams(entry_text)
+    best, best_score = None, 0.6
+    for quote, grams in quotes:
+        if quote.pk in taken:
+            continue
+        score = similarity(wanted, grams)
+        if score > best_score:
+            best, best_score = quote, score
+    return best
+
+
+def propose(compilation, matcher=None, progress=None):
+    """A ``Preview`` of ``compilation`` (a ``text.Compilation``) against the archive."""
+    matcher = matcher or Matcher()
+    preview = Preview(
+        title=compilation.title,
+        language=compilation.language,
+        introduction=compilation.introduction,
+        particulars=dict(compilation.particulars),
+        unplaced=list(compilation.unplaced),
+        problems=list(compilation.problems),
+        collection=find_collection(compilation.title),
+    )
+    by_text, ordered = previous_statements(preview.collection)
+    taken = set()
+    total = len(compilation.entries)
+    done = 0
+    for section in compilation.sections:
+        proposed = ProposedSection(section.title)
+        preview.sections.append(proposed)
+        for paragraph in section.entries:
+            proposed.entries.append(
+                propose_entry(paragraph, matcher, by_text, ordered, taken)
+            )
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, total)
+    return preview
+
+
+def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
+    taken = taken if taken is not None else set()
+    speakers = []
+    for speaker in paragraph.speakers:
+        expert, candidates = matcher.expert(speaker.name, speaker.latin_name)
+        affiliation = matcher.affiliation(expert, speaker.role) if expert else None
+        speakers.append(
+            ProposedSpeaker(
+                speaker.name, speaker.latin_name, speaker.role, expert, affiliation, candidates
+            )
+        )
+    entry = ProposedEntry(
+        speakers=speakers,
+        text=paragraph.text,
+        kind=paragraph.kind,
+        said_on=paragraph.said_on,
+        outlet=paragraph.outlet,
+        citation=paragraph.citation,
+        outlets=[ProposedOutlet(name, matcher.outlet(name)) for name in outlet_names(paragraph.outlet)],
+        line=paragraph.line,
+        problems=list(paragraph.problems),
+    )
+    previous = (by_text or {}).get(normalise(entry.text))
+    if previous is None or previous.pk in taken:
+        previous = _closest(entry.text, ordered, taken) if ordered else None
+    if previous is not None:
+        taken.add(previous.pk)
+        entry.previous = previous
+    experts = [s.expert for s in speakers if s.expert]
+    if experts:
+        said_on, _precision = parsing.precision_of(entry.said_on)
+        entry.duplicate_of = [
+            candidate.quote.pk
+            for candidate in likely_duplicates(entry.text, experts, said_on=said_on)
+        ]
+    return entry
+
+
+LANGUAGES = {"zh-hans": "zh-Hans", "zh": "zh-Hans", "en": "en"}
+
+
+def read(data, language=None, progress=None):
+    """The ``Preview`` of an upload (bytes or text); ``text.RefusedText`` if unreadable."""
+    language = LANGUAGES.get((language or "").lower()) if language else None
+    compilation = parsing.parse(parsing.decode(data), language=language, progress=progress)
+    return propose(compilation, progress=progress)

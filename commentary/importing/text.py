@@ -1,0 +1,577 @@
+"""Reading a compilation's text: the layout round-ups use, in Chinese and in English.
+
+    国际事务|全球专家评述《新削减战略武器条约》终结          title (a "category|" prefix is kept apart)
+    近日,……                                             introduction
+    美国观点                                               section heading
+    唐·拜尔(Don Beyer),美国众议员;约翰·加拉门迪(…),…:     speaker line: names, roles after a comma
+    “时间所剩无几……”(马基参议员官网,2025年10月17日)        a paragraph and its citation
+    原文出处:https://…                                     the compilation's own particulars
+
+Half-width and full-width punctuation are read alike; statement texts are kept verbatim.
+A paragraph without its own citation shares the next one's; every line that fits nowhere
+is returned in ``unplaced``, never dropped. Nothing here touches the database.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from ..choices import DatePrecision, QuoteKind
+
+MAX_BYTES = 2_000_000
+MAX_LINES = 5_000
+
+OPEN_PARENS, CLOSE_PARENS = "(（", ")）"
+COMMAS, SEMICOLONS, COLONS = ",，", ";；", ":："
+# Quotation marks that enclose speech at the top level. Single curly quotes are left out:
+# in English ’ is the apostrophe, in Chinese ‘…’ only nests inside “…”.
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»"}
+SENTENCE_END = "。.!?!?…"
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month_name>[A-Za-z]{3,9})\.?"
+DATE_PATTERNS = [
+    re.compile(r"(?P<year>\d{4})\s*年\s*(?:(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?)?"),
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),
+    re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})"),
+    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?"),
+    re.compile(r"(?<![\d.,])(?P<year>(?:1[89]|20)\d{2})(?![\d年])"),
+]
+# The compilation's own particulars, usually at the end of a translated round-up.
+PARTICULARS = {
+    "source_title": ("原文题目", "原文标题", "原题", "original title"),
+    "source_url": ("原文出处", "原文链接", "原文网址", "原文地址", "source", "url"),
+    "translator": ("编译", "翻译", "译者", "translated by", "translator", "translation"),
+    "compiler": ("编辑", "整理", "compiled by", "editor"),
+    "disclaimer": ("声明", "免责声明", "disclaimer"),
+}
+_PARTICULAR = re.compile(
+    r"^(?P<key>{})\s*[:：]\s*(?P<value>.+)$".format(
+        "|".join(re.escape(k) for keys in PARTICULARS.values() for k in keys)
+    ),
+    re.IGNORECASE,
+)
+_NAME_JOINERS = re.compile(r"\s*(?:与|和|及|、)\s*|\s+(?:and|&)\s+")
+_SAYS = re.compile(r"(说|写道|表示|指出|认为|称|强调|警告|补充|says|said|wrote|writes|adds|added)$")
+_NAME_PARTICLES = {"de", "da", "di", "du", "van", "von", "der", "den", "bin", "al", "la", "le", "y"}
+
+
+class RefusedText(ValueError):
+    """The text cannot be read at all (nothing is proposed): the message says why."""
+
+
+@dataclass
+class Speaker:
+    name: str
+    latin_name: str | None = None
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def role(self):
+        return "; ".join(self.roles)
+
+
+@dataclass
+class Paragraph:
+    speakers: list[Speaker]
+    text: str
+    kind: str
+    said_on: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    outlet: str | None = None
+    citation: str | None = None  # the parenthesis as printed, or None
+    line: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str
+    entries: list[Paragraph] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class Compilation:
+    title: str
+    language: str
+    introduction: str = ""
+    sections: list[Section] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    particulars: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def entries(self):
+        return [entry for section in self.sections for entry in section.entries]
+
+
+# Reading the upload -------------------------------------------------------------------
+
+
+def decode(data):
+    """The text of an upload: UTF-8 (a byte-order mark is dropped), or ``RefusedText``."""
+    if isinstance(data, str):
+        text = data
+    else:
+        if len(data) > MAX_BYTES:
+            raise RefusedText(
+                _("The text is %(size)s MB; at most %(limit)s MB can be imported at once.")
+                % {"size": f"{len(data) / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"}
+            )
+        if b"\x00" in data[:65536]:
+            raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise RefusedText(
+                _(
+                    "The text is not UTF-8 (byte %(byte)s at position %(position)s). Save it "
+                    "as UTF-8 and try again."
+                )
+                % {"byte": f"0x{data[error.start]:02x}", "position": error.start}
+            ) from error
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise RefusedText(
+            _("The text is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {"size": f"{len(text.encode()) / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"}
+        )
+    if "\x00" in text:
+        raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
+    return text.lstrip("\ufeff")
+
+
+# Small readers --------------------------------------------------------------------------
+
+
+def _is_cjk(char):
+    return unicodedata.east_asian_width(char) in {"W", "F"} and char.isalpha()
+
+
+def is_latin(text):
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and not any(_is_cjk(c) for c in letters)
+
+
+def guess_language(text):
+    letters = [c for c in text[:20000] if c.isalpha()]
+    cjk = sum(1 for c in letters if _is_cjk(c))
+    return "zh-Hans" if letters and cjk / len(letters) > 0.2 else "en"
+
+
+def _top_level_positions(text, separators):
+    """Where ``separators`` occur in ``text`` outside parentheses and quotation marks."""
+    positions, depth, quoted = [], 0, 0
+    for i, char in enumerate(text):
+        if char in OPEN_PARENS or char == "《":
+            depth += 1
+        elif char in CLOSE_PARENS or char == "》":
+            depth = max(0, depth - 1)
+        elif char in QUOTE_PAIRS:
+            quoted += 1
+        elif char in QUOTE_PAIRS.values():
+            quoted = max(0, quoted - 1)
+        elif char in separators and depth == 0 and quoted == 0:
+            positions.append(i)
+    return positions
+
+
+def split_top_level(text, separators):
+    """``text`` split at ``separators`` that are outside parentheses and quotation marks."""
+    bounds = [-1, *_top_level_positions(text, separators), len(text)]
+    return [text[a + 1 : b].strip() for a, b in zip(bounds, bounds[1:])]
+
+
+def split_first(text, separators):
+    """``(head, rest)`` at the first top-level separator; ``rest`` is None without one."""
+    positions = _top_level_positions(text, separators)
+    if not positions:
+        return text.strip(), None
+    return text[: positions[0]].strip(), text[positions[0] + 1 :].strip()
+
+
+def split_citation(line):
+    """``(body, citation)``: the final parenthesis of ``line``, if it ends with one."""
+    stripped = line.rstrip()
+    tail = ""
+    if len(stripped) > 1 and stripped[-1] in "。." and stripped[-2] in CLOSE_PARENS:
+        stripped, tail = stripped[:-1], stripped[-1]
+    if not stripped or stripped[-1] not in CLOSE_PARENS:
+        return line, None
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        if stripped[i] in CLOSE_PARENS:
+            depth += 1
+        elif stripped[i] in OPEN_PARENS:
+            depth -= 1
+            if depth == 0:
+                body = stripped[:i].rstrip() + tail
+                return body, stripped[i + 1 : -1].strip()
+    return line, None
+
+
+class BadDate(ValueError):
+    pass
+
+
+def read_date(match):
+    """``"YYYY-MM-DD"`` / ``"YYYY-MM"`` / ``"YYYY"`` of a ``DATE_PATTERNS`` match."""
+    parts = match.groupdict()
+    year = int(parts["year"])
+    month = parts.get("month")
+    if parts.get("month_name"):
+        month = MONTHS.get(parts["month_name"].lower())
+        if month is None:
+            raise BadDate(match.group(0))
+    day = parts.get("day")
+    try:
+        if day:
+            value = datetime.date(year, int(month), int(day))
+            return value.isoformat()
+        if month:
+            datetime.date(year, int(month), 1)
+            return f"{year:04d}-{int(month):02d}"
+        if not 1 <= year <= 9999:
+            raise ValueError
+        return f"{year:04d}"
+    except (TypeError, ValueError) as error:
+        raise BadDate(match.group(0)) from error
+
+
+def precision_of(said_on):
+    """The stored date and precision of ``"YYYY[-MM[-DD]]"``."""
+    if said_on is None:
+        return None, DatePrecision.DAY
+    parts = [int(p) for p in said_on.split("-")]
+    precision = [DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY][len(parts) - 1]
+    parts += [1] * (3 - len(parts))
+    return datetime.date(*parts), precision
+
+
+def find_date(citation):
+    """``(said_on, outlet, problem)`` of a citation's text, or ``None`` if it holds no date.
+
+    A date at the end follows the outlet (``贝尔弗中心,2026年02月04日``, ``Reuters, Feb. 4,
+    2026``); a date inside (``RM工作人员于2026年02月03日通过电子邮件独家采访``) leaves the whole
+    text as the outlet, for an editor to read.
+    """
+    best = None
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(citation):
+            if match.group("year") is None:
+                continue
+            at_end = not citation[match.end() :].strip(" .。")
+            if pattern.groupindex.get("month_name") and match.group(
+                "month_name"
+            ).lower() not in MONTHS:
+                continue
+            candidate = (at_end, match.end() - match.start(), match)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+        if best and best[0]:
+            break
+    if best is None:
+        return None
+    at_end, _length, match = best
+    try:
+        said_on, problem = read_date(match), None
+    except BadDate as error:
+        said_on = None
+        problem = _("“%(date)s” is not a date.") % {"date": error.args[0]}
+    if at_end:
+        outlet = citation[: match.start()].rstrip(" ,，、;；:：") or None
+    else:
+        outlet = citation
+    return said_on, outlet, problem
+
+
+def quoted_spans(text):
+    """``(spans, balanced)``: the top-level quoted parts of ``text``."""
+    spans, stack, start, straight_open = [], [], 0, None
+    balanced = True
+    for i, char in enumerate(text):
+        if char == '"':
+            if straight_open is None and not stack:
+                straight_open = i
+            elif straight_open is not None:
+                spans.append(text[straight_open + 1 : i])
+                straight_open = None
+        elif char in QUOTE_PAIRS:
+            if not stack:
+                start = i
+            stack.append(QUOTE_PAIRS[char])
+        elif char in QUOTE_PAIRS.values():
+            if not stack or stack[-1] != char:
+                balanced = False
+                continue
+            stack.pop()
+            if not stack:
+                spans.append(text[start + 1 : i])
+    if stack or straight_open is not None:
+        balanced = False
+    return spans, balanced
+
+
+def _units(text):
+    """Length in words: a Chinese character or a Latin word is one."""
+    cjk = sum(1 for c in text if _is_cjk(c))
+    latin = len(re.findall(r"[^\W\d_]+", "".join(" " if _is_cjk(c) else c for c in text)))
+    return cjk + latin
+
+
+def kind_of(text):
+    """``(kind, balanced)`` from the quotation marks: all the speaker's words quoted is a
+    direct quote, some is partial, none (or only a name or a word in quotes) a paraphrase."""
+    spans, balanced = quoted_spans(text)
+    if not spans:
+        return QuoteKind.PARAPHRASE, balanced
+    outside = text
+    for span in spans:
+        outside = outside.replace(span, "", 1)
+    outside = "".join(c for c in outside if c.isalnum())
+    if not outside and balanced:
+        return QuoteKind.DIRECT, balanced
+    if max(_units(span) for span in spans) >= 5:
+        return QuoteKind.PARTIAL, balanced
+    return QuoteKind.PARAPHRASE, balanced
+
+
+def _bare(name):
+    """A name without its parenthesised other-script form."""
+    return re.sub(r"[(（][^()（）]*[)）]", "", name).strip()
+
+
+def looks_like_name(text):
+    """Whether ``text`` can be a speaker's name (a person's, or a body's in 《》)."""
+    bare = _bare(text)
+    if not bare or len(bare) > 60 or len(text) > 140:
+        return False
+    if any(c in bare for c in "。!?!?“”\"「」:：;；,，") or _SAYS.search(bare):
+        return False
+    if re.search(r"\d", bare):
+        return False
+    if is_latin(bare):
+        words = bare.replace("-", " ").split()
+        return 1 <= len(words) <= 6 and all(
+            w[0].isupper() or w.lower() in _NAME_PARTICLES or w[0] in "'’" for w in words
+        )
+    cjk = sum(1 for c in bare if _is_cjk(c))
+    return cjk <= 16
+
+
+def parse_name(text):
+    text = text.strip()
+    match = re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", text)
+    if match and is_latin(match.group(2)) and not is_latin(match.group(1)):
+        return Speaker(match.group(1).strip(), match.group(2).strip())
+    if is_latin(text):
+        return Speaker(text, text)
+    return Speaker(text, None)
+
+
+def names_a_speaker(head):
+    """Whether ``head`` names one speaker or several joined (``A与B``, ``A and B``)."""
+    if looks_like_name(head):
+        return True
+    pieces = [p for p in _NAME_JOINERS.split(head) if p.strip()]
+    return len(pieces) > 1 and all(looks_like_name(p) for p in pieces)
+
+
+def split_names(head):
+    """The speakers named in ``head``: ``A与B``, ``A and B``, ``A、B``."""
+    pieces = [p for p in _NAME_JOINERS.split(head) if p.strip()]
+    if len(pieces) > 1 and all(looks_like_name(p) for p in pieces):
+        return [parse_name(p) for p in pieces]
+    return [parse_name(head)]
+
+
+def parse_speaker_line(line):
+    """The speakers of a speaker line (ending with a colon), or ``None`` if it is not one."""
+    line = line.strip()
+    if len(line) < 2 or line[-1] not in COLONS or len(line) > 600:
+        return None
+    body = line[:-1].strip()
+    speakers = []
+    for index, part in enumerate(split_top_level(body, SEMICOLONS)):
+        if not part:
+            continue
+        head, role = split_first(part, COMMAS)
+        if names_a_speaker(head) and (index == 0 or role or parse_name(head).latin_name):
+            named = split_names(head)
+            if role:
+                named[-1].roles.append(role)
+            speakers.extend(named)
+        elif speakers:
+            speakers[-1].roles.append(part)
+        else:
+            return None
+    return speakers or None
+
+
+def particular(line):
+    match = _PARTICULAR.match(line.strip())
+    if not match:
+        return None
+    key = match.group("key").lower()
+    for name, keys in PARTICULARS.items():
+        if key in keys:
+            return name, match.group("value").strip()
+    return None
+
+
+def is_heading(line):
+    line = line.strip()
+    return (
+        0 < len(line) <= 40
+        and line[-1] not in SENTENCE_END + "".join(COLONS) + "”\"」)）"
+        and split_citation(line)[1] is None
+    )
+
+
+# The whole text -------------------------------------------------------------------------
+
+
+def parse(text, language=None, progress=None):
+    """A ``Compilation`` from ``text`` (already decoded), or ``RefusedText``."""
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise RefusedText(
+            _("The text has %(count)s lines; at most %(limit)s can be imported at once. "
+              "Split it into parts.")
+            % {"count": f"{len(lines):,}", "limit": f"{MAX_LINES:,}"}
+        )
+    numbered = [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
+    if not numbered:
+        raise RefusedText(_("The text is empty."))
+    language = language or guess_language(text)
+    speaker_lines = {n: parse_speaker_line(line) for n, line in numbered}
+    speaker_lines = {n: s for n, s in speaker_lines.items() if s}
+    if not speaker_lines:
+        raise RefusedText(
+            _(
+                "No speaker lines were found. Each statement needs a line naming who spoke, "
+                "ending with a colon, e.g. “Don Beyer, U.S. Representative:”."
+            )
+        )
+
+    first_line, title = numbered[0]
+    compilation = Compilation(title=title, language=language)
+    category, bar, rest = title.partition("|") if "|" in title else title.partition("｜")
+    if bar and 0 < len(category.strip()) <= 12 and rest.strip():
+        compilation.title = rest.strip()
+        compilation.particulars["category"] = category.strip()
+    if first_line in speaker_lines:
+        compilation.title = ""
+        body = numbered
+    else:
+        body = numbered[1:]
+
+    section = None
+    speakers = None  # the current speaker block
+    pending = []  # paragraphs waiting for the next citation
+    introduction = []
+    seen_speaker = False
+
+    def flush_pending():
+        for paragraph in pending:
+            paragraph.problems.append(_("No citation: the speaker block ends without one."))
+        pending.clear()
+
+    def close_block(n=None):
+        nonlocal speakers
+        if speakers is not None and not block_entries[0]:
+            line_no, line = block_entries[1]
+            compilation.unplaced.append(line)
+            compilation.problems.append(
+                _("Line %(line)s names speakers but no statement follows: %(text)s")
+                % {"line": line_no, "text": line[:80]}
+            )
+        flush_pending()
+        speakers = None
+
+    block_entries = [0, (0, "")]
+    for position, (n, line) in enumerate(body):
+        if progress and position % 500 == 0:
+            progress(position, len(body))
+        found = particular(line)
+        if found and n not in speaker_lines:
+            close_block()
+            key, value = found
+            compilation.particulars.setdefault(key, value)
+            continue
+        if n in speaker_lines:
+            close_block()
+            if section is None:
+                section = Section(title="", line=n)
+                compilation.sections.append(section)
+            speakers = speaker_lines[n]
+            block_entries = [0, (n, line)]
+            seen_speaker = True
+            continue
+        next_line = next((m for m, _l in body[position + 1 :]), None)
+        if next_line in speaker_lines and is_heading(line):
+            close_block()
+            section = Section(title=line, line=n)
+            compilation.sections.append(section)
+            continue
+        if speakers is None:
+            if not seen_speaker and section is None:
+                introduction.append(line)
+            else:
+                compilation.unplaced.append(line)
+            continue
+        statement, citation = split_citation(line)
+        kind, balanced = kind_of(statement)
+        paragraph = Paragraph(
+            speakers=[Speaker(s.name, s.latin_name, list(s.roles)) for s in speakers],
+            text=statement.strip(),
+            kind=kind,
+            line=n,
+        )
+        if not balanced:
+            paragraph.problems.append(_("Unbalanced quotation marks."))
+        dated = find_date(citation) if citation is not None else None
+        if citation is not None and dated is None:
+            # A closing parenthesis that holds no date is part of the text, not a citation.
+            paragraph.text = line
+            citation = None
+        section.entries.append(paragraph)
+        block_entries[0] += 1
+        if citation is None:
+            pending.append(paragraph)
+            continue
+        said_on, outlet, problem = dated
+        for waiting in [*pending, paragraph]:
+            waiting.said_on, waiting.outlet, waiting.citation = said_on, outlet, citation
+            if problem:
+                waiting.problems.append(problem)
+        pending.clear()
+    close_block()
+    compilation.introduction = "\n".join(introduction)
+    compilation.sections = [s for s in compilation.sections if s.entries or s.title]
+    if progress:
+        progress(len(body), len(body))
+    return compilation

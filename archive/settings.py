@@ -79,6 +79,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The admin's import preview (commentary/admin/importing.py) is a form of nine fields per
+# statement, for up to 1,000 statements, and a pasted round-up may be up to 2 MB, shown
+# twice (text and preview): Django's defaults (1,000 fields, 2.5 MB) would answer a bare
+# 400 instead of the importer's own message about what is too long.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
 ROOT_URLCONF = "archive.urls"
 WSGI_APPLICATION = "archive.wsgi.application"
 

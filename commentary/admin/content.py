@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from ..models import (
     Source,
     Topic,
 )
+from . import importing
 from .base import ArchiveAdmin, ArchiveInline, ArchiveInlineFormSet
 from .forms import ExpertForm, OutletForm, QuoteForm, SpeakerForm
 from .merging import MergeAdmin
@@ -496,6 +498,21 @@ class CollectionAdmin(ReviewedAdmin, ArchiveAdmin):
     autocomplete_fields = ["compiler", "source", "translation_source"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["workflow_log"]
+    change_list_template = "admin/commentary/collection/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(importing.ImportView(self))
+        return [
+            path("import/", view, name="commentary_collection_import"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_import": request.user.has_perms(importing.PERMISSIONS),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(CollectionSection)

@@ -87,7 +87,7 @@ class Report:
 def unique_slug(model, *names, prefix):
     base = next((slugify(n) for n in names if n and slugify(n)), "")[:100]
     if not base:
-        digest = hashlib.sha1("".join(n for n in names if n).encode()).hexdigest()[:8]
+        digest = hashlib.sha256("".join(n for n in names if n).encode()).hexdigest()[:8]
         base = f"{prefix}-{digest}"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():

@@ -139,6 +139,7 @@ class Matcher:
 
     def __init__(self):
         self._experts = {}
+        self._slugs = {}
         self._outlets = {}
         self._roles = {}
 
@@ -163,6 +164,13 @@ class Matcher:
             if len(common) == 1:
                 return common[0], []
         return None, [e for experts in found for e in experts]
+
+    def by_slug(self, slug):
+        if not slug:
+            return None
+        if slug not in self._slugs:
+            self._slugs[slug] = Expert.objects.filter(slug=slug).first()
+        return self._slugs[slug]
 
     def affiliation(self, expert, role):
         """The expert's affiliation ``role`` names (their first one if no role is printed)."""
@@ -260,9 +268,7 @@ def propose(compilation, matcher=None, progress=None):
         proposed = ProposedSection(section.title)
         preview.sections.append(proposed)
         for paragraph in section.entries:
-            proposed.entries.append(
-                propose_entry(paragraph, matcher, by_text, ordered, taken)
-            )
+            proposed.entries.append(propose_entry(paragraph, matcher, by_text, ordered, taken))
             done += 1
             if progress and done % 50 == 0:
                 progress(done, total)
@@ -273,7 +279,10 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
     taken = taken if taken is not None else set()
     speakers = []
     for speaker in paragraph.speakers:
-        expert, candidates = matcher.expert(speaker.name, speaker.latin_name)
+        if speaker.choice is None:
+            expert, candidates = matcher.expert(speaker.name, speaker.latin_name)
+        else:
+            expert, candidates = matcher.by_slug(speaker.choice), []
         affiliation = matcher.affiliation(expert, speaker.role) if expert else None
         speakers.append(
             ProposedSpeaker(
@@ -287,9 +296,12 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
         said_on=paragraph.said_on,
         outlet=paragraph.outlet,
         citation=paragraph.citation,
-        outlets=[ProposedOutlet(name, matcher.outlet(name)) for name in outlet_names(paragraph.outlet)],
+        outlets=[
+            ProposedOutlet(name, matcher.outlet(name)) for name in outlet_names(paragraph.outlet)
+        ],
         line=paragraph.line,
         problems=list(paragraph.problems),
+        include=paragraph.include,
     )
     previous = (by_text or {}).get(normalise(entry.text))
     if previous is None or previous.pk in taken:

@@ -1,11 +1,11 @@
 """Reading a compilation's text: the layout round-ups use, in Chinese and in English.
 
-    国际事务|全球专家评述《新削减战略武器条约》终结          title (a "category|" prefix is kept apart)
-    近日,……                                             introduction
-    美国观点                                               section heading
-    唐·拜尔(Don Beyer),美国众议员;约翰·加拉门迪(…),…:     speaker line: names, roles after a comma
-    “时间所剩无几……”(马基参议员官网,2025年10月17日)        a paragraph and its citation
-    原文出处:https://…                                     the compilation's own particulars
+    国际事务|全球专家评述《新削减战略武器条约》终结     title ("category|" kept apart)
+    近日,……                                        introduction
+    美国观点                                          section heading
+    唐·拜尔(Don Beyer),美国众议员;约翰·加拉门迪(…),…:  speaker line: names, roles
+    “时间所剩无几……”(马基参议员官网,2025年10月17日)   a paragraph and its citation
+    原文出处:https://…                                the compilation's own particulars
 
 Half-width and full-width punctuation are read alike; statement texts are kept verbatim.
 A paragraph without its own citation shares the next one's; every line that fits nowhere
@@ -13,6 +13,7 @@ is returned in ``unplaced``, never dropped. Nothing here touches the database.
 """
 
 import datetime
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -54,7 +55,9 @@ MONTHS = {
 }
 _MONTH = r"(?P<month_name>[A-Za-z]{3,9})\.?"
 DATE_PATTERNS = [
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?:(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?)?"),
+    re.compile(
+        r"(?P<year>\d{4})\s*年\s*(?:(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?)?"
+    ),
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),
     re.compile(rf"(?P<day>\d{{1,2}})\s+{_MONTH},?\s+(?P<year>\d{{4}})"),
     re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),
@@ -89,6 +92,9 @@ class Speaker:
     name: str
     latin_name: str | None = None
     roles: list[str] = field(default_factory=list)
+    # An editor's choice in the preview: an expert's slug, "" for a new expert, None to
+    # match by name.
+    choice: str | None = None
 
     @property
     def role(self):
@@ -105,6 +111,7 @@ class Paragraph:
     citation: str | None = None  # the parenthesis as printed, or None
     line: int = 0
     problems: list[str] = field(default_factory=list)
+    include: bool = True  # an editor may untick it in the preview
 
 
 @dataclass
@@ -132,16 +139,20 @@ class Compilation:
 # Reading the upload -------------------------------------------------------------------
 
 
+def check_size(size):
+    if size > MAX_BYTES:
+        raise RefusedText(
+            _("The text is %(size)s MB; at most %(limit)s MB can be imported at once.")
+            % {"size": f"{size / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"}
+        )
+
+
 def decode(data):
     """The text of an upload: UTF-8 (a byte-order mark is dropped), or ``RefusedText``."""
     if isinstance(data, str):
         text = data
     else:
-        if len(data) > MAX_BYTES:
-            raise RefusedText(
-                _("The text is %(size)s MB; at most %(limit)s MB can be imported at once.")
-                % {"size": f"{len(data) / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"}
-            )
+        check_size(len(data))
         if b"\x00" in data[:65536]:
             raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
         try:
@@ -154,11 +165,7 @@ def decode(data):
                 )
                 % {"byte": f"0x{data[error.start]:02x}", "position": error.start}
             ) from error
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        raise RefusedText(
-            _("The text is %(size)s MB; at most %(limit)s MB can be imported at once.")
-            % {"size": f"{len(text.encode()) / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"}
-        )
+    check_size(len(text.encode("utf-8", "surrogatepass")))
     if "\x00" in text:
         raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
     return text.lstrip("\ufeff")
@@ -202,7 +209,7 @@ def _top_level_positions(text, separators):
 def split_top_level(text, separators):
     """``text`` split at ``separators`` that are outside parentheses and quotation marks."""
     bounds = [-1, *_top_level_positions(text, separators), len(text)]
-    return [text[a + 1 : b].strip() for a, b in zip(bounds, bounds[1:])]
+    return [text[a + 1 : b].strip() for a, b in itertools.pairwise(bounds)]
 
 
 def split_first(text, separators):
@@ -284,9 +291,10 @@ def find_date(citation):
             if match.group("year") is None:
                 continue
             at_end = not citation[match.end() :].strip(" .。")
-            if pattern.groupindex.get("month_name") and match.group(
-                "month_name"
-            ).lower() not in MONTHS:
+            if (
+                pattern.groupindex.get("month_name")
+                and match.group("month_name").lower() not in MONTHS
+            ):
                 continue
             candidate = (at_end, match.end() - match.start(), match)
             if best is None or candidate[:2] > best[:2]:
@@ -301,10 +309,7 @@ def find_date(citation):
     except BadDate as error:
         said_on = None
         problem = _("“%(date)s” is not a date.") % {"date": error.args[0]}
-    if at_end:
-        outlet = citation[: match.start()].rstrip(" ,，、;；:：") or None
-    else:
-        outlet = citation
+    outlet = (citation[: match.start()].rstrip(" ,，、;；:：") or None) if at_end else citation
     return said_on, outlet, problem
 
 
@@ -369,7 +374,7 @@ def looks_like_name(text):
     bare = _bare(text)
     if not bare or len(bare) > 60 or len(text) > 140:
         return False
-    if any(c in bare for c in "。!?!?“”\"「」:：;；,，") or _SAYS.search(bare):
+    if any(c in bare for c in '。!?!?“”"「」:：;；,，') or _SAYS.search(bare):
         return False
     if re.search(r"\d", bare):
         return False
@@ -446,7 +451,7 @@ def is_heading(line):
     line = line.strip()
     return (
         0 < len(line) <= 40
-        and line[-1] not in SENTENCE_END + "".join(COLONS) + "”\"」)）"
+        and line[-1] not in SENTENCE_END + "".join(COLONS) + '”"」)）'
         and split_citation(line)[1] is None
     )
 
@@ -459,8 +464,10 @@ def parse(text, language=None, progress=None):
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
         raise RefusedText(
-            _("The text has %(count)s lines; at most %(limit)s can be imported at once. "
-              "Split it into parts.")
+            _(
+                "The text has %(count)s lines; at most %(limit)s can be imported at once. "
+                "Split it into parts."
+            )
             % {"count": f"{len(lines):,}", "limit": f"{MAX_LINES:,}"}
         )
     numbered = [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
@@ -494,6 +501,14 @@ def parse(text, language=None, progress=None):
     pending = []  # paragraphs waiting for the next citation
     introduction = []
     seen_speaker = False
+
+    def cite(paragraphs, citation, dated):
+        said_on, outlet, problem = dated
+        for paragraph in paragraphs:
+            paragraph.said_on, paragraph.outlet, paragraph.citation = said_on, outlet, citation
+            if problem:
+                paragraph.problems.append(problem)
+        pending.clear()
 
     def flush_pending():
         for paragraph in pending:
@@ -544,6 +559,14 @@ def parse(text, language=None, progress=None):
                 compilation.unplaced.append(line)
             continue
         statement, citation = split_citation(line)
+        dated = find_date(citation) if citation is not None else None
+        if dated is not None and not statement.strip():
+            # A citation on a line of its own belongs to the paragraphs waiting for one.
+            if not pending:
+                compilation.unplaced.append(line)
+                continue
+            cite(pending, citation, dated)
+            continue
         kind, balanced = kind_of(statement)
         paragraph = Paragraph(
             speakers=[Speaker(s.name, s.latin_name, list(s.roles)) for s in speakers],
@@ -553,7 +576,6 @@ def parse(text, language=None, progress=None):
         )
         if not balanced:
             paragraph.problems.append(_("Unbalanced quotation marks."))
-        dated = find_date(citation) if citation is not None else None
         if citation is not None and dated is None:
             # A closing parenthesis that holds no date is part of the text, not a citation.
             paragraph.text = line
@@ -563,12 +585,7 @@ def parse(text, language=None, progress=None):
         if citation is None:
             pending.append(paragraph)
             continue
-        said_on, outlet, problem = dated
-        for waiting in [*pending, paragraph]:
-            waiting.said_on, waiting.outlet, waiting.citation = said_on, outlet, citation
-            if problem:
-                waiting.problems.append(problem)
-        pending.clear()
+        cite([*pending, paragraph], citation, dated)
     close_block()
     compilation.introduction = "\n".join(introduction)
     compilation.sections = [s for s in compilation.sections if s.entries or s.title]

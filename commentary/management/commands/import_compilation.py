@@ -37,11 +37,23 @@ class Command(BaseCommand):
             help="Status of the new statements (never published).",
         )
 
-    def handle(self, path, dry_run=False, format="text", language=None, status=Status.DRAFT,
-               verbosity=1, **options):
+    def handle(
+        self,
+        path,
+        dry_run=False,
+        format="text",
+        language=None,
+        status=Status.DRAFT,
+        verbosity=1,
+        **options,
+    ):
         start = time.perf_counter()
         try:
-            data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as file:
+                    data = file.read()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from error
 
@@ -62,13 +74,17 @@ class Command(BaseCommand):
             return
         report = apply.apply(proposed, status=status)
         if format == "json":
-            self.stdout.write(json.dumps({
-                "collection": report.collection.pk,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "left_published": report.left_published,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "collection": report.collection.pk,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                        "left_published": report.left_published,
+                    }
+                )
+            )
             return
         if verbosity:
             self.stdout.write(
@@ -79,9 +95,14 @@ class Command(BaseCommand):
 
     def write_preview(self, proposed):
         out = self.stdout.write
-        out(f"{proposed.title} [{proposed.language}]"
-            + (f" — imported before as collection {proposed.collection.pk}"
-               if proposed.collection else ""))
+        out(
+            f"{proposed.title} [{proposed.language}]"
+            + (
+                f" — imported before as collection {proposed.collection.pk}"
+                if proposed.collection
+                else ""
+            )
+        )
         for section in proposed.sections:
             out(f"\n== {section.title or '(no heading)'}")
             for entry in section.entries:
@@ -89,9 +110,11 @@ class Command(BaseCommand):
                     f"{s.name}{' → ' + s.expert.slug if s.expert else ' (new)'}"
                     for s in entry.speakers
                 )
-                out(f"  line {entry.line}: {speakers} | {entry.kind} | {entry.said_on or '—'} "
+                out(
+                    f"  line {entry.line}: {speakers} | {entry.kind} | {entry.said_on or '—'} "
                     f"| {entry.outlet or '—'} | {entry.change}"
-                    + (f" | duplicates {entry.duplicate_of}" if entry.duplicate_of else ""))
+                    + (f" | duplicates {entry.duplicate_of}" if entry.duplicate_of else "")
+                )
                 out(f"    {entry.text[:100]}")
                 for problem in entry.problems:
                     out(f"    ! {problem}")

@@ -54,6 +54,14 @@ STATUS_CHOICES = [
     (Status.REVIEW, gettext_lazy("in review")),
 ]
 SEPARATOR = " | "
+PARTICULAR_LABELS = {
+    "category": gettext_lazy("category"),
+    "source_title": gettext_lazy("original title"),
+    "source_url": gettext_lazy("original address"),
+    "translator": gettext_lazy("translator"),
+    "compiler": gettext_lazy("compiled by"),
+    "disclaimer": gettext_lazy("disclaimer"),
+}
 
 
 class UploadForm(forms.Form):
@@ -120,7 +128,7 @@ class HeaderForm(forms.Form):
 
     def _json(self, name, kind):
         try:
-            value = json.loads(self.cleaned_data.get(name) or kind())
+            value = json.loads(self.cleaned_data.get(name) or "null")
         except ValueError:
             value = kind()
         return value if isinstance(value, kind) else kind()
@@ -370,6 +378,10 @@ class ImportView:
             "rows": rows,
             "proposed": proposed,
             "whole": whole,
+            "particulars": [
+                (PARTICULAR_LABELS.get(key, key), value)
+                for key, value in (proposed.particulars.items() if proposed else ())
+            ],
             "editable_limit": EDITABLE_ENTRIES,
         }
         return TemplateResponse(request, self.template, context)

@@ -142,7 +142,7 @@ def test_a_parenthesis_without_a_date_is_part_of_the_text():
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "This is a binary file"),
         ("标题\n张三:\n“话。”".encode("gb18030"), "The text is not UTF-8"),
         (b"x" * (parsing.MAX_BYTES + 1), "at most 2 MB"),
-        ("Title\nJust prose.\nMore prose.\n".encode(), "No speaker lines were found"),
+        (b"Title\nJust prose.\nMore prose.\n", "No speaker lines were found"),
         (("A, b:\nwords\n" * 6000).encode(), "at most 5,000 can be imported"),
     ],
 )
@@ -161,7 +161,9 @@ def test_a_speaker_line_with_no_statement_is_shown_not_dropped():
 def test_lines_before_the_first_speaker_of_a_section_are_unplaced():
     c = parse("T\nIntro.\nViews\nA stray remark.\nAnna Smith, fellow:\n“Words.” (X, 2026)\n")
     assert c.introduction == "Intro.\nViews\nA stray remark."
-    c = parse("T\nIntro.\nViews\nAnna Smith, fellow:\n“W.” (X, 2026)\nStray.\nMore\nB C, d:\n“V.” (X, 2026)\n")
+    c = parse(
+        "T\nIntro.\nViews\nAnna Smith, fellow:\n“W.” (X, 2026)\nStray.\nMore\nB C, d:\n“V.” (X, 2026)\n"
+    )
     assert [s.title for s in c.sections] == ["Views", "More"]
     assert c.sections[0].entries[-1].text == "Stray."  # shares nothing: no citation follows
 
@@ -254,7 +256,8 @@ def test_an_import_writes_drafts_in_order_in_one_revision_and_once(known):
     )
     texts = [e.quote.text for e in entries]
     assert texts[0] == "“核试验将开启危险的先例。”" and texts[-1].startswith("“我们已准备好")
-    assert [s.title_zh for s in collection.sections.order_by("position")] == ["美国观点", "俄罗斯观点"]
+    sections = collection.sections.order_by("position")
+    assert [s.title_zh for s in sections] == ["美国观点", "俄罗斯观点"]
     assert set(Quote.objects.values_list("status", flat=True)) == {Status.DRAFT}
     first = entries[0].quote
     assert first.speakers.get().expert == anna

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, User
 
 from commentary.models import Collection, CollectionEntry, Expert, Quote
 
-from .test_importing import CHINESE
 from .test_editorial_browser import PASSWORD, log_in
+from .test_importing import CHINESE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -83,5 +83,5 @@ def test_an_editor_imports_a_round_up_and_submits_it_for_review(live_server, bro
         "“我们已准备好面",
     ]
     joint = entries[3].quote
-    assert [s.expert for s in joint.speakers.order_by("position")][0] == zhang
+    assert next(s.expert for s in joint.speakers.order_by("position")) == zhang
     assert page.errors == []

@@ -162,7 +162,8 @@ def test_lines_before_the_first_speaker_of_a_section_are_unplaced():
     c = parse("T\nIntro.\nViews\nA stray remark.\nAnna Smith, fellow:\n“Words.” (X, 2026)\n")
     assert c.introduction == "Intro.\nViews\nA stray remark."
     c = parse(
-        "T\nIntro.\nViews\nAnna Smith, fellow:\n“W.” (X, 2026)\nStray.\nMore\nB C, d:\n“V.” (X, 2026)\n"
+        "T\nIntro.\nViews\nAnna Smith, fellow:\n“W.” (X, 2026)\nStray.\n"
+        "More\nB C, d:\n“V.” (X, 2026)\n"
     )
     assert [s.title for s in c.sections] == ["Views", "More"]
     assert c.sections[0].entries[-1].text == "Stray."  # shares nothing: no citation follows
@@ -278,9 +279,11 @@ def test_an_import_writes_drafts_in_order_in_one_revision_and_once(known):
 
 def test_a_changed_text_updates_only_what_changed_and_adds_what_is_new(known):
     first = apply.apply(preview.propose(parse(CHINESE)))
-    quote = CollectionEntry.objects.filter(section__collection=first.collection).order_by(
-        "section__position", "position"
-    )[0].quote
+    quote = (
+        CollectionEntry.objects.filter(section__collection=first.collection)
+        .order_by("section__position", "position")[0]
+        .quote
+    )
     changed = CHINESE.replace("开启危险的先例", "开启一个危险的先例").replace(
         "编译:王五", "伊万·彼得罗夫(Ivan Petrov),某部副部长:\n“还有一句。”(塔斯社,2026年3月)\n"
     )

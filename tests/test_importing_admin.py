@@ -71,7 +71,7 @@ def test_preview_correct_and_import(client, editor):
     rows[0] = "Bob Jones | Bob Jones | | robert-jones"
     data[joint] = "\n".join(rows)
     data.pop("e-3-include")
-    data["e-0-text"] = "\"A test would set a dangerous precedent.\"\n\n\"Another.\""
+    data["e-0-text"] = '"A test would set a dangerous precedent."\n\n"Another."'
     data["action"] = "update"
     response = client.post(URL, data)
     assert response.status_code == 200

@@ -116,15 +116,16 @@ def test_an_english_round_up():
         ("Reuters, 2 March 2026", ("2026-03-02", "Reuters")),
         ("Profile, March 2026", ("2026-03", "Profile")),
         ("SIPRI, 2025", ("2025", "SIPRI")),
-        (
-            "RM工作人员于2026年02月03日通过电子邮件独家采访",
-            ("2026-02-03", "RM工作人员于2026年02月03日通过电子邮件独家采访"),
-        ),
+        ("RM工作人员于2026年02月03日通过电子邮件独家采访", ("2026-02-03", "RM")),
+        ("e-mail interview with RM staff, Feb. 3, 2026", ("2026-02-03", "RM")),
+        ("写于2026年2月的内部备忘录", ("2026-02", "写于2026年2月的内部备忘录")),
     ],
 )
 def test_citation_dates_in_either_language(citation, expected):
-    said_on, outlet, problem = parsing.find_date(citation)
-    assert (said_on, outlet) == expected and problem is None
+    cited = parsing.find_date(citation)
+    assert (cited.said_on, cited.outlet) == expected and cited.problem is None
+    if "interview" in citation or "采访" in citation:
+        assert cited.source_kind == "email_interview"
 
 
 def test_a_parenthesis_without_a_date_is_part_of_the_text():

@@ -209,26 +209,27 @@ class Writer:
             self.report.new_outlets += 1
         return self.outlets[proposed.name]
 
-    def source(self, outlet, said_on):
-        key = (outlet.pk, said_on)
+    def source(self, outlet, said_on, kind=None, interviewee=None):
+        """The source an "(outlet, date)" citation stands for: one per outlet and date (the
+        text cannot tell two articles apart), or per interviewee for an interview."""
+        kind = kind or Source.Kind.ARTICLE
+        title = ""
+        if kind != Source.Kind.ARTICLE and interviewee is not None:
+            title = _("Interview with %(name)s") % {"name": interviewee.name}
+        key = (outlet.pk, said_on, kind, title)
         if key not in self.sources:
             published_on, precision = parsing.precision_of(said_on)
-            self.sources[key] = (
-                Source.objects.filter(
-                    outlet=outlet,
-                    published_on=published_on,
-                    date_precision=precision,
-                    url="",
-                    title="",
-                )
-                .order_by("pk")
-                .first()
-            ) or Source.objects.create(
-                outlet=outlet,
-                published_on=published_on,
-                date_precision=precision,
-                kind=Source.Kind.ARTICLE,
-                notes=_("The compilation cites only the outlet and the date."),
+            fields = {
+                "outlet": outlet,
+                "published_on": published_on,
+                "date_precision": precision,
+                "kind": kind,
+                "title": title[:500],
+            }
+            self.sources[key] = Source.objects.filter(url="", **fields).order_by(
+                "pk"
+            ).first() or Source.objects.create(
+                **fields, notes=_("The compilation cites only the outlet and the date.")
             )
         return self.sources[key]
 
@@ -258,15 +259,20 @@ class Writer:
             status=self.status,
             translator=collection.translator if self.zh and collection.translator else "",
         )
+        experts = []
         for position, speaker in enumerate(entry.speakers, start=1):
             expert = self.expert(speaker)
+            experts.append(expert)
             QuoteSpeaker.objects.create(
                 quote=quote,
                 expert=expert,
                 affiliation=self.affiliation(expert, speaker),
                 position=position,
             )
-        cited = [self.source(self.outlet(o), entry.said_on) for o in entry.outlets]
+        cited = [
+            self.source(self.outlet(o), entry.said_on, entry.source_kind, experts[0])
+            for o in entry.outlets
+        ]
         if collection.source_id:
             cited.append(collection.source)
         for position, source in enumerate(dict.fromkeys(cited), start=1):

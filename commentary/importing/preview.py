@@ -11,14 +11,12 @@ already in the archive, the statement it was imported as before (``previous``).
 Lookups are remembered per name, so a speaker with ten statements costs one search.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from ..editorial.duplicates import likely_duplicates, ngrams, normalise, similarity
 from ..models import Collection, CollectionEntry, Expert, Outlet, Quote
 from . import text as parsing
 
-OUTLET_SEPARATORS = re.compile(r"\s*[、;；]\s*")
 DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "．": "·"})
 
 
@@ -50,6 +48,7 @@ class ProposedEntry:
     said_on: str | None
     outlet: str | None
     citation: str | None = None
+    source_kind: str | None = None
     outlets: list[ProposedOutlet] = field(default_factory=list)
     duplicate_of: list[int] = field(default_factory=list)
     previous: Quote | None = None  # this statement as imported before, from this collection
@@ -203,13 +202,6 @@ class Matcher:
         return self._outlets[name]
 
 
-def outlet_names(outlet):
-    """The outlets a citation names: ``TASS.ru、路透社、War Gonzo`` is three."""
-    if not outlet:
-        return []
-    return [name for name in OUTLET_SEPARATORS.split(outlet) if name]
-
-
 def find_collection(title):
     if not title:
         return None
@@ -296,8 +288,10 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
         said_on=paragraph.said_on,
         outlet=paragraph.outlet,
         citation=paragraph.citation,
+        source_kind=paragraph.source_kind,
         outlets=[
-            ProposedOutlet(name, matcher.outlet(name)) for name in outlet_names(paragraph.outlet)
+            ProposedOutlet(name, matcher.outlet(name))
+            for name in parsing.outlet_names(paragraph.outlet)
         ],
         line=paragraph.line,
         problems=list(paragraph.problems),

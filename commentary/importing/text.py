@@ -83,6 +83,14 @@ _SAYS = re.compile(r"(说|写道|表示|指出|认为|称|强调|警告|补充|s
 _NAME_PARTICLES = {"de", "da", "di", "du", "van", "von", "der", "den", "bin", "al", "la", "le", "y"}
 
 
+_INTERVIEW_ZH = re.compile(r"^(?P<who>.+?)(?:工作人员|记者)?于.*?通过(?P<how>.*?)(?:独家)?采访")
+_INTERVIEW_EN = re.compile(
+    r"(?P<how>e-?mail |phone |telephone )?interview (?:with|by) (?P<who>[^,]+?)(?: staff)?(?:,|$)",
+    re.IGNORECASE,
+)
+OUTLET_SEPARATORS = re.compile(r"\s*[、;；]\s*")
+
+
 class RefusedText(ValueError):
     """The text cannot be read at all (nothing is proposed): the message says why."""
 
@@ -109,6 +117,7 @@ class Paragraph:
     said_on: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
     outlet: str | None = None
     citation: str | None = None  # the parenthesis as printed, or None
+    source_kind: str | None = None  # "interview" or "email_interview" when the citation says
     line: int = 0
     problems: list[str] = field(default_factory=list)
     include: bool = True  # an editor may untick it in the preview
@@ -278,12 +287,31 @@ def precision_of(said_on):
     return datetime.date(*parts), precision
 
 
+@dataclass
+class Cited:
+    said_on: str | None
+    outlet: str | None
+    problem: str | None = None
+    source_kind: str | None = None
+
+
+def interview(citation):
+    """``(who, kind)`` when the citation is an interview (``RM工作人员于…通过电子邮件独家采访``,
+    ``e-mail interview with RM staff``), else None."""
+    match = _INTERVIEW_ZH.match(citation) or _INTERVIEW_EN.search(citation)
+    if not match:
+        return None
+    how = (match.group("how") or "").lower()
+    kind = "email_interview" if ("邮件" in how or "mail" in how) else "interview"
+    return match.group("who").strip(), kind
+
+
 def find_date(citation):
-    """``(said_on, outlet, problem)`` of a citation's text, or ``None`` if it holds no date.
+    """A ``Cited`` from a citation's text, or ``None`` if it holds no date.
 
     A date at the end follows the outlet (``贝尔弗中心,2026年02月04日``, ``Reuters, Feb. 4,
-    2026``); a date inside (``RM工作人员于2026年02月03日通过电子邮件独家采访``) leaves the whole
-    text as the outlet, for an editor to read.
+    2026``); an interview names who asked (``RM工作人员于2026年02月03日通过电子邮件独家采访``
+    is RM); any other date inside leaves the whole text as the outlet, for an editor to read.
     """
     best = None
     for pattern in DATE_PATTERNS:
@@ -305,12 +333,22 @@ def find_date(citation):
         return None
     at_end, _length, match = best
     try:
-        said_on, problem = read_date(match), None
+        cited = Cited(read_date(match), None)
     except BadDate as error:
-        said_on = None
-        problem = _("“%(date)s” is not a date.") % {"date": error.args[0]}
-    outlet = (citation[: match.start()].rstrip(" ,，、;；:：") or None) if at_end else citation
-    return said_on, outlet, problem
+        cited = Cited(None, None, _("“%(date)s” is not a date.") % {"date": error.args[0]})
+    before = citation[: match.start()] if at_end else citation
+    cited.outlet = (before.rstrip(" ,，、;；:：") or None) if at_end else citation
+    asked = interview(before)
+    if asked:
+        cited.outlet, cited.source_kind = asked
+    return cited
+
+
+def outlet_names(outlet):
+    """The outlets a citation names: ``TASS.ru、路透社、War Gonzo`` is three."""
+    if not outlet:
+        return []
+    return [name for name in OUTLET_SEPARATORS.split(outlet) if name]
 
 
 def quoted_spans(text):
@@ -502,12 +540,12 @@ def parse(text, language=None, progress=None):
     introduction = []
     seen_speaker = False
 
-    def cite(paragraphs, citation, dated):
-        said_on, outlet, problem = dated
+    def cite(paragraphs, citation, cited):
         for paragraph in paragraphs:
-            paragraph.said_on, paragraph.outlet, paragraph.citation = said_on, outlet, citation
-            if problem:
-                paragraph.problems.append(problem)
+            paragraph.said_on, paragraph.outlet = cited.said_on, cited.outlet
+            paragraph.citation, paragraph.source_kind = citation, cited.source_kind
+            if cited.problem:
+                paragraph.problems.append(cited.problem)
         pending.clear()
 
     def flush_pending():

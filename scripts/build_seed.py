@@ -5,6 +5,11 @@
 reads fixtures/seeds/000_*.txt and 004_*.txt and writes
 fixtures/seed_000_new_start_roundup.json and fixtures/seed_004_commentary_summary.json.
 Statement texts are cut from the seed texts, never retyped, so they stay verbatim.
+
+The round-up (seed 000) is read by the archive's own importer (commentary/importing/text.py):
+its sections, speakers, statements, outlets and dates come from the parser; seed_data.py
+holds only what a parser cannot know (who each name is, the records of experts, outlets and
+organisations, and the corrections below), applied to what the parser proposes.
 """
 
 import json
@@ -13,11 +18,21 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import seed_data as data
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+if not settings.configured:
+    settings.configure(USE_I18N=False)
+    django.setup()
+
+import seed_data as data  # noqa: E402
+
+from commentary.importing import text as parsing  # noqa: E402
+
 SEEDS = ROOT / "fixtures" / "seeds"
 SEED_000 = SEEDS / "000_aa418d320d159343.txt"
 SEED_004 = SEEDS / "004_f98849c5419cc07d.txt"
@@ -26,8 +41,6 @@ OUT_004 = ROOT / "fixtures" / "seed_004_commentary_summary.json"
 
 STAMP = "2026-11-21T00:00:00Z"  # fixed, so that loading the fixtures twice changes nothing
 ROUNDUP_URL = "https://www.russiamatters.org/analysis/there-life-after-new-start"
-DATE = re.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
-EMAIL = re.compile(r"^RM工作人员于(.+)通过电子邮件独家采访$")
 
 
 class Fixture:
@@ -49,64 +62,32 @@ class Fixture:
         print(f"wrote {len(self.rows)} rows to {path.relative_to(ROOT)}")
 
 
-def parse_date(text):
-    match = DATE.fullmatch(text.strip())
-    if not match:
-        raise ValueError(f"unparsed date {text!r}")
-    year, month, day = match.groups()
-    if day:
-        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}", "day"
-    return f"{int(year):04d}-{int(month):02d}-01", "month"
+def speakers_of(paragraph):
+    """The seed experts the parser's speakers are: each found by the name as printed or
+    its Latin form, against every name the seed records for them."""
+    names = {}
+    for slug, expert in data.EXPERTS.items():
+        for name in [expert["name"], expert["name_zh"], *(n for n, _ in expert.get("names", []))]:
+            names.setdefault(name, slug)
+    slugs = []
+    for speaker in paragraph.speakers:
+        slug = names.get(speaker.latin_name) or names.get(speaker.name)
+        if slug is None:
+            raise KeyError(f"no seed expert named {speaker.name!r} ({speaker.latin_name})")
+        slugs.append(slug)
+    return slugs
 
 
-def split_citation(line):
-    """Split 'text(outlet,date)' at the final, possibly nested, parenthesis."""
-    if not line.endswith(")"):
-        raise ValueError(f"statement without a citation: {line[:40]!r}")
-    depth = 0
-    for i in range(len(line) - 1, -1, -1):
-        if line[i] == ")":
-            depth += 1
-        elif line[i] == "(":
-            depth -= 1
-            if depth == 0:
-                return line[:i], line[i + 1 : -1]
-    raise ValueError(f"unbalanced citation: {line[:40]!r}")
-
-
-def parse_citation(text):
-    """'贝尔弗中心,2026年02月04日' -> (['贝尔弗中心'], date, precision, is_email)."""
-    email = EMAIL.match(text)
-    if email:
-        return ["RM"], *parse_date(email.group(1)), True
-    outlets, _, date = text.rpartition(",")
-    return outlets.split("、"), *parse_date(date), False
-
-
-def parse_roundup(text):
-    """Yield (section title_zh, heading, statement text, citation) in the seed's order."""
-    section_titles = {zh for zh, _, _ in data.SECTIONS}
-    section = heading = None
-    for line in text.splitlines():
-        line = line.strip()
-        if line in section_titles:
-            section, heading = line, None
-        elif section is None or not line:
-            continue
-        elif line.startswith("原文题目"):
-            return
-        elif line.endswith(":"):
-            heading = line
-        else:
-            statement, citation = split_citation(line)
-            yield section, heading, statement, citation
-
-
-def speakers_for(heading):
-    for start in sorted(data.SPEAKERS, key=len, reverse=True):
-        if heading.startswith(start):
-            return data.SPEAKERS[start]
-    raise KeyError(f"no speakers for heading {heading!r}")
+def read_roundup(text):
+    """``[(section title_zh, paragraph)]`` as the importer reads seed 000, with the
+    corrections of seed_data.py applied."""
+    compilation = parsing.parse(text)
+    if compilation.unplaced or compilation.problems:
+        raise SystemExit(f"unplaced lines: {compilation.unplaced} {compilation.problems}")
+    statements = [(s.title, p) for s in compilation.sections for p in s.entries]
+    for index, kind in data.KIND_CORRECTIONS.items():
+        statements[index - 1][1].kind = kind
+    return compilation, statements
 
 
 def topics_for(text, topic_pks):
@@ -334,20 +315,23 @@ def build_roundup():
             },
         )
 
-    kinds = {"D": "direct", "P": "partial", "A": "paraphrase"}
     entry_position = defaultdict(int)
-    statements = list(parse_roundup(text))
-    if len(statements) != len(data.KINDS):
-        raise SystemExit(f"{len(statements)} statements but {len(data.KINDS)} kinds")
-    for index, (section, heading, statement, citation) in enumerate(statements, start=1):
-        outlets, date, precision, email = parse_citation(citation)
-        speakers = speakers_for(heading)
+    compilation, statements = read_roundup(text)
+    if translator != compilation.particulars["translator"]:
+        raise SystemExit("the parser read another translator")
+    for index, (section, paragraph) in enumerate(statements, start=1):
+        statement = paragraph.text
+        date, precision = parsing.precision_of(paragraph.said_on)
+        date = date.isoformat()
+        email = paragraph.source_kind == "email_interview"
+        outlets = parsing.outlet_names(paragraph.outlet)
+        speakers = speakers_of(paragraph)
         quote = fx.add(
             "quote",
             quote_fields(
                 statement,
                 "zh-Hans",
-                kinds[data.KINDS[index - 1]],
+                paragraph.kind,
                 date,
                 precision,
                 topics_for(statement, topic_pks),

@@ -1,8 +1,10 @@
 """Editorial judgements for the seed collection, read by scripts/build_seed.py.
 
 The seed texts (fixtures/seeds/) give names, roles, statements and "(outlet, date)"
-citations; this module records what an editor decides about them: slugs, Latin and
-Chinese names as printed, organisations, outlets, and the kind of each statement.
+citations, which the archive's importer reads (commentary/importing/text.py); this module
+records what an editor decides about them that a parser cannot: who each name is (slugs,
+Latin and Chinese names, other spellings), organisations, outlets, and the corrections to
+what the importer proposes.
 """
 
 # Organisations: slug -> (name, name_zh, short_name, kind, country, parent, website)
@@ -922,49 +924,6 @@ EXPERTS = {
     },
 }
 
-# Speaker headings of seed 000 (their start) -> speakers in order.
-SPEAKERS = {
-    "唐·拜尔(Don Beyer)": ["don-beyer", "john-garamendi", "edward-j-markey", "jeff-merkley"],
-    "玛丽安娜·布杰林": ["mariana-budjeryn"],
-    "马修·班恩": ["matthew-bunn"],
-    "罗斯·戈特莫勒": ["rose-gottemoeller"],
-    "妮可·格拉耶夫斯基": ["nicole-grajewski"],
-    "威廉·哈通": ["william-hartung"],
-    "W.J. 赫尼根": ["wj-hennigan"],
-    "斯蒂芬·赫尔佐格": ["stephen-herzog"],
-    "约翰·P·霍尔德伦": ["john-p-holdren"],
-    "乔纳森·亨特": ["jonathan-hunt"],
-    "詹妮弗·卡瓦诺": ["jennifer-kavanagh"],
-    "巴拉克·奥巴马": ["barack-obama"],
-    "安基特·潘达": ["ankit-panda"],
-    "金斯顿·赖夫": ["kingston-reif"],
-    "马可·鲁比奥": ["marco-rubio"],
-    "加里·萨莫尔": ["gary-samore"],
-    "尼古拉·索科夫": ["nikolai-sokov"],
-    "唐纳德·特朗普": ["donald-trump"],
-    "让-诺埃尔·巴罗": ["jean-noel-barrot"],
-    "乔治娅·科尔": ["georgia-cole"],
-    "《经济学人》": ["the-economist"],
-    "卡里姆·哈加格": ["karim-haggag"],
-    "安德烈亚斯·克卢特": ["andreas-kluth"],
-    "乌尔里希·库恩": ["ulrich-kuhn"],
-    "琳恩·拉斯滕": ["lynn-rusten"],
-    "西曼蒂克·多韦拉": ["simantik-dowera"],
-    "教皇利奥十四世": ["pope-leo-xiv"],
-    "谢尔盖·卡拉加诺夫": ["sergey-karaganov"],
-    "德米特里·梅德韦杰夫": ["dmitry-medvedev"],
-    "德米特里·佩斯科夫": ["dmitry-peskov"],
-    "帕维尔·波德维格": ["pavel-podvig"],
-    "谢尔盖·里亚布科夫": ["sergei-ryabkov"],
-    "弗拉基米尔·普京": ["vladimir-putin"],
-    "鲍里斯·罗日因": ["boris-rozhin"],
-    "马克西姆·斯塔尔恰克": ["maxim-starchak"],
-    "德米特里·特列宁(Dmitri Trenin)与": ["dmitri-trenin", "andrey-rusakovich"],
-    "德米特里·特列宁": ["dmitri-trenin"],
-    "尤里·乌沙科夫": ["yury-ushakov"],
-    "鲁斯兰·博尔特尼克": ["ruslan-bortnik"],
-}
-
 SECTIONS = [
     ("美国观点", "US perspectives", "us"),
     ("欧洲观点", "European perspectives", "europe"),
@@ -1185,18 +1144,11 @@ OUTLETS = {
     ),
 }
 
-# Kind of each statement of seed 000, in the seed's order. D: direct quote (everything the
-# speaker says is inside quotation marks; the rest is attribution or the question asked);
-# P: partial (the speaker's content is partly paraphrased); A: paraphrase (no words of the
-# speaker's are quoted; quotation marks, if any, enclose names or a quoted document).
-KINDS = (
-    "DDDPP DPDDD DPPDP DDDDD"  # 1-20: US
-    "PPDDD DD"  # 21-27: Europe
-    "P"  # 28: India
-    "P"  # 29: International
-    "PDDDP PDDPD PDDPD DDDPP PAAAA AADP"  # 30-58: Russia
-    "P"  # 59: Ukraine
-).replace(" ", "")
+# Corrections to the kind the importer reads from the quotation marks (direct, partial,
+# paraphrase), by 1-based position in seed 000: there the quotation marks enclose a
+# document's words the authors cite (Russia's 2024 nuclear doctrine, the Union State's
+# formula), not their own, so the statements are paraphrases.
+KIND_CORRECTIONS = {55: "paraphrase", 56: "paraphrase"}
 
 # Editor's notes for statements of seed 000, by 1-based position.
 CONTEXT = {

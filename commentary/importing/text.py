@@ -352,7 +352,8 @@ def outlet_names(outlet):
 
 
 def quoted_spans(text):
-    """``(spans, balanced)``: the top-level quoted parts of ``text``."""
+    """``(spans, balanced)``: ``(start, end)`` of the top-level quoted parts of ``text``
+    (``text[start:end]`` is inside the quotation marks)."""
     spans, stack, start, straight_open = [], [], 0, None
     balanced = True
     for i, char in enumerate(text):
@@ -360,7 +361,7 @@ def quoted_spans(text):
             if straight_open is None and not stack:
                 straight_open = i
             elif straight_open is not None:
-                spans.append(text[straight_open + 1 : i])
+                spans.append((straight_open + 1, i))
                 straight_open = None
         elif char in QUOTE_PAIRS:
             if not stack:
@@ -372,7 +373,7 @@ def quoted_spans(text):
                 continue
             stack.pop()
             if not stack:
-                spans.append(text[start + 1 : i])
+                spans.append((start + 1, i))
     if stack or straight_open is not None:
         balanced = False
     return spans, balanced
@@ -385,19 +386,39 @@ def _units(text):
     return cjk + latin
 
 
+_GLOSS = re.compile(r"\s*[(（][A-Za-z][^()（）]*[)）]")
+_ATTRIBUTION = re.compile(
+    r"(说|写道|表示|指出|认为|称|强调|警告|补充|回答|问|says|said|wrote|writes|adds|added|argued"
+    r"|noted|asked)[\s,，:：.。]*$",
+    re.IGNORECASE,
+)
+
+
+def _is_attribution(piece):
+    """Whether text outside the quotation marks only says who speaks or what was asked:
+    ``他写道:``, ``当被问及……时,梅德韦杰夫警告:``, ``,并强调``, ``, she said.``; not
+    ``他写道,如果……将会:``, which says more than who speaks."""
+    words = _units(piece)
+    if words == 0:
+        return True
+    if not _ATTRIBUTION.search(piece):
+        return False
+    return words <= 8 or (piece.strip()[-1] in COLONS and words <= 40)
+
+
 def kind_of(text):
-    """``(kind, balanced)`` from the quotation marks: all the speaker's words quoted is a
-    direct quote, some is partial, none (or only a name or a word in quotes) a paraphrase."""
+    """``(kind, balanced)`` from the quotation marks: all the speaker's words quoted (with
+    at most an attribution outside) is a direct quote, some is partial, none a paraphrase.
+    A quoted name (``“伊斯坎德尔-M”(Iskander-M)``) or a single word is not speech."""
     spans, balanced = quoted_spans(text)
-    if not spans:
+    speech = [(a, b) for a, b in spans if not _GLOSS.match(text, b + 1)]
+    if not speech:
         return QuoteKind.PARAPHRASE, balanced
-    outside = text
-    for span in spans:
-        outside = outside.replace(span, "", 1)
-    outside = "".join(c for c in outside if c.isalnum())
-    if not outside and balanced:
+    bounds = [0, *(x for a, b in speech for x in (a - 1, b + 1)), len(text)]
+    pieces = [text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2)]
+    if balanced and all(_is_attribution(piece) for piece in pieces):
         return QuoteKind.DIRECT, balanced
-    if max(_units(span) for span in spans) >= 5:
+    if max(_units(text[a:b]) for a, b in speech) >= 5:
         return QuoteKind.PARTIAL, balanced
     return QuoteKind.PARAPHRASE, balanced
 

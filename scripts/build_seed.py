@@ -1,6 +1,6 @@
 """Build the seed fixtures from the seed texts and the editorial table in seed_data.py.
 
-    .venv/bin/python scripts/build_seed.py
+    .venv/bin/python scripts/build_seed.py [OUTPUT_DIRECTORY]
 
 reads fixtures/seeds/000_*.txt and 004_*.txt and writes
 fixtures/seed_000_new_start_roundup.json and fixtures/seed_004_commentary_summary.json.
@@ -36,8 +36,9 @@ from commentary.importing import text as parsing  # noqa: E402
 SEEDS = ROOT / "fixtures" / "seeds"
 SEED_000 = SEEDS / "000_aa418d320d159343.txt"
 SEED_004 = SEEDS / "004_f98849c5419cc07d.txt"
-OUT_000 = ROOT / "fixtures" / "seed_000_new_start_roundup.json"
-OUT_004 = ROOT / "fixtures" / "seed_004_commentary_summary.json"
+OUT = ROOT / "fixtures"  # or the directory given on the command line
+NAME_000 = "seed_000_new_start_roundup.json"
+NAME_004 = "seed_004_commentary_summary.json"
 
 STAMP = "2026-11-21T00:00:00Z"  # fixed, so that loading the fixtures twice changes nothing
 ROUNDUP_URL = "https://www.russiamatters.org/analysis/there-life-after-new-start"
@@ -59,7 +60,7 @@ class Fixture:
 
     def write(self, path):
         path.write_text(json.dumps(self.rows, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        print(f"wrote {len(self.rows)} rows to {path.relative_to(ROOT)}")
+        print(f"wrote {len(self.rows)} rows to {path}")
 
 
 def speakers_of(paragraph):
@@ -373,7 +374,7 @@ def build_roundup():
                 "position": entry_position[section],
             },
         )
-    fx.write(OUT_000)
+    fx.write(OUT / NAME_000)
     return fx, expert_pks, affiliation, topic_pks
 
 
@@ -563,10 +564,13 @@ def build_summary(roundup, expert_pks, affiliation, topic_pks):
                 "collectionentry",
                 {"section": sections[language[:2]], "quote": pk, "position": position},
             )
-    fx.write(OUT_004)
+    fx.write(OUT / NAME_004)
 
 
 def main():
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = Path(sys.argv[1]).resolve()
     roundup, expert_pks, affiliation, topic_pks = build_roundup()
     build_summary(roundup, expert_pks, affiliation, topic_pks)
 

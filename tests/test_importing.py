@@ -76,7 +76,8 @@ def test_a_chinese_round_up_with_full_width_punctuation():
     assert (first.kind, first.said_on, first.outlet) == ("direct", "2026-02-04", "示例日报")
     # A paragraph without its own citation shares the next one's.
     assert (uncited.kind, uncited.said_on, uncited.outlet) == ("paraphrase", "2026-02", "示例日报")
-    assert second.text == "她写道：「没有核查，就没有信任。」" and second.kind == "partial"
+    # "She wrote:" outside the quotation marks only says who speaks: still a direct quote.
+    assert second.text == "她写道：「没有核查，就没有信任。」" and second.kind == "direct"
     assert [s.name for s in joint.speakers] == ["张三", "李四"]
     assert joint.speakers[1].roles == ["示例大学教授"] and joint.speakers[0].roles == []
     assert (joint.said_on, joint.outlet) == ("2026", "示例周刊、示例晚报")
@@ -126,6 +127,25 @@ def test_citation_dates_in_either_language(citation, expected):
     assert (cited.said_on, cited.outlet) == expected and cited.problem is None
     if "interview" in citation or "采访" in citation:
         assert cited.source_kind == "email_interview"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("“全部是原话。”", "direct"),
+        ("当被问及2月5日后会怎样时,他警告:“俄罗斯已准备好。”", "direct"),
+        ("“第一句。”他写道:“第二句。”", "direct"),
+        ("他写道,如果条约失效,将会:“使两国的力量完全不受约束。”", "partial"),
+        ("他说世界正“因为框架的侵蚀而面临风险”。", "partial"),
+        ("部署了两支“伊斯坎德尔-M”(Iskander-M)导弹系统师。", "paraphrase"),
+        ("他称这是“双输”。", "paraphrase"),
+        ('She wrote: "There is a window for action."', "direct"),
+        ('"There is a window," she said.', "direct"),
+        ("Russia’s answer was no.", "paraphrase"),
+    ],
+)
+def test_the_kind_is_read_from_the_quotation_marks(text, kind):
+    assert parsing.kind_of(text) == (kind, True)
 
 
 def test_a_parenthesis_without_a_date_is_part_of_the_text():

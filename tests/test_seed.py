@@ -249,3 +249,22 @@ def test_statement_lines_parse_like_the_build_script():
     ]
     assert others == []
     assert all(re.search(r"\d{4}年\d{1,2}月", line[-40:]) for line in seed_statement_lines())
+
+
+def test_the_build_script_reads_the_roundup_with_the_importer_and_makes_the_same_fixtures(
+    tmp_path,
+):
+    """scripts/build_seed.py parses seed 000 with commentary/importing/text.py and applies
+    the editorial corrections of seed_data.py: the fixtures it writes are the ones loaded."""
+    import subprocess
+    import sys
+
+    root = SEEDS.parent.parent
+    subprocess.run(
+        [sys.executable, str(root / "scripts" / "build_seed.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        cwd=root,
+    )
+    for name in ("seed_000_new_start_roundup.json", "seed_004_commentary_summary.json"):
+        assert (tmp_path / name).read_bytes() == (SEEDS.parent / name).read_bytes(), name

@@ -11,12 +11,17 @@ already in the archive, the statement it was imported as before (``previous``).
 Lookups are remembered per name, so a speaker with ten statements costs one search.
 """
 
+import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from ..editorial.duplicates import likely_duplicates, ngrams, normalise, similarity
-from ..models import Collection, CollectionEntry, Expert, Outlet, Quote
+from ..models import Collection, CollectionEntry, Expert, Organization, Outlet, Quote
 from . import text as parsing
 
+DOMAIN = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)
+ACRONYM = re.compile(r"[A-Z]{2,6}")
 DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "･": "·", "．": "·"})
 
 
@@ -191,15 +196,37 @@ class Matcher:
         return None
 
     def outlet(self, name):
+        """The outlet a citation names: by its name in either language (with or without
+        《》, or either half of ``《美国保守派》(The American Conservative)``), by its web
+        address (``cepa.org``), or by the short name of the body it belongs to (``RM``)."""
         if name not in self._outlets:
-            bare = name.strip("《》〈〉 ")
-            found = None
-            for candidate in dict.fromkeys([name, bare, f"《{bare}》"]):
-                found = Outlet.objects.matching_name(candidate, exact=True).order_by("pk").first()
-                if found:
-                    break
-            self._outlets[name] = found
+            self._outlets[name] = self._find_outlet(name)
         return self._outlets[name]
+
+    def _find_outlet(self, name):
+        glossed = re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", name)
+        names = [name, *(glossed.groups() if glossed else ())]
+        variants = [(n, n.strip("《》〈〉 "), f"《{n.strip('《》 ')}》") for n in names]
+        for candidate in dict.fromkeys(v for group in variants for v in group):
+            found = Outlet.objects.matching_name(candidate, exact=True).order_by("pk")[:2]
+            if len(found) == 1:
+                return found[0]
+        if DOMAIN.fullmatch(name):
+            domain = name.lower().removeprefix("www.")
+            found = Outlet.objects.filter(
+                Q(homepage__iendswith=f"//{domain}")
+                | Q(homepage__iendswith=f"//www.{domain}")
+                | Q(homepage__iendswith=f"//{domain}/")
+                | Q(homepage__iendswith=f"//www.{domain}/")
+            ).order_by("pk")[:2]
+            if len(found) == 1:
+                return found[0]
+        if ACRONYM.fullmatch(name):
+            bodies = Organization.objects.filter(short_name__exact=name).values("name")
+            found = Outlet.objects.filter(name__in=bodies).order_by("pk")[:2]
+            if len(found) == 1:
+                return found[0]
+        return None
 
 
 def find_collection(title):

@@ -121,9 +121,8 @@ def preview_seeded():
 
 
 def import_new():
-    # Without the seed (deleted inside the rolled-back transaction when it is there), so
-    # that every expert, outlet and source is new.
-    Collection.objects.filter(slug=SEED_SLUG).delete()
+    # Under a new title, so that it is not the seed collection imported again; in an
+    # archive without the seed every expert, outlet and source is new.
     text = SEED.read_text("utf-8").replace("全球专家评述", "【基准】全球专家评述", 1)
     start = time.perf_counter()
     proposed = preview.read(text)
@@ -139,15 +138,19 @@ def main():
     statements = Quote.objects.count()
     print(f"database: {connection.vendor}, {statements:,} statements")
 
-    proposed, seeded, right, wrong = rolled_back(accuracy)
-    print(f"\naccuracy before corrections: {proposed} proposed, {seeded} in the seed")
-    for field, count in right.items():
-        share = 100 * count / seeded
-        misses = f"  wrong: {wrong[field]}" if wrong[field] else ""
-        print(f"  {field:<9} {count:>3}/{seeded}  {share:5.1f} %{misses}")
-
-    previews = [rolled_back(preview_seeded) for _ in range(args.repeat)]
-    print(f"\npreview of the seed round-up (seed loaded): {statistics.median(previews):.2f} s")
+    if Collection.objects.filter(slug=SEED_SLUG).exists() or not statements:
+        proposed, seeded, right, wrong = rolled_back(accuracy)
+        print(f"\naccuracy before corrections: {proposed} proposed, {seeded} in the seed")
+        for field, count in right.items():
+            share = 100 * count / seeded
+            misses = f"  wrong: {wrong[field]}" if wrong[field] else ""
+            print(f"  {field:<9} {count:>3}/{seeded}  {share:5.1f} %{misses}")
+        previews = [rolled_back(preview_seeded) for _ in range(args.repeat)]
+        print(f"\npreview of the seed round-up (seed loaded): {statistics.median(previews):.2f} s")
+    else:
+        # The seed fixtures carry fixed keys, which a generated archive's rows already hold.
+        print("\naccuracy and the seeded preview: skipped (they load the seed, which needs an")
+        print("archive that holds the seed already or nothing at all)")
 
     runs = [rolled_back(import_new) for _ in range(args.repeat)]
     report = runs[0][2]

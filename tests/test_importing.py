@@ -288,6 +288,9 @@ def test_an_import_writes_drafts_in_order_in_one_revision_and_once(known):
     joint = entries[3].quote
     assert [s.expert.name_zh for s in joint.speakers.order_by("position")] == ["张三", "李四"]
     assert joint.citations.count() == 2 and joint.date_precision == "year"
+    # The search documents are written once per statement, at the end, and complete.
+    assert "anna smith" in first.search_names.lower() and "日报" in first.search_names
+    assert set(Quote.objects.search("张三").values_list("pk", flat=True)) == {joint.pk}
     # One revision holds the whole import.
     assert Revision.objects.count() == 1
     assert Version.objects.get_for_object(first).count() == 1

@@ -32,6 +32,7 @@ from ..models import (
     QuoteSpeaker,
     Source,
 )
+from ..search import index
 from . import text as parsing
 
 EDITABLE = {Status.DRAFT, Status.REVIEW}
@@ -316,5 +317,5 @@ def apply(preview, user=None, status=Status.DRAFT):
     if status not in EDITABLE:
         raise ValueError("an import creates drafts or statements in review, never published ones")
     comment = _("Imported the compilation “%(title)s”") % {"title": preview.title[:120]}
-    with transaction.atomic(), history.recorded(comment, user):
+    with transaction.atomic(), history.recorded(comment, user), index.deferred():
         return Writer(preview, user, status).write()

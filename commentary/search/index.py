@@ -17,7 +17,9 @@ statements it touches whatever order the fixture has. Bulk loads that bypass sig
 recomputes everything.
 """
 
+import contextlib
 from collections import defaultdict
+from contextvars import ContextVar
 
 from django.apps import apps as installed_apps
 from django.db import connection
@@ -34,6 +36,24 @@ from ..models import (
 from . import text as words
 
 CHUNK = 2000
+_deferred = ContextVar("deferred_refresh", default=None)
+
+
+@contextlib.contextmanager
+def deferred():
+    """Inside: every refresh is noted and done once, when the block ends without an error
+    (an import saves each statement's speakers and citations one by one: one refresh per
+    statement instead of one per row). Nested blocks join the outer one."""
+    if _deferred.get() is not None:
+        yield
+        return
+    pending = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(pending)
 
 
 def names_by_quote(quote_ids, apps=installed_apps):
@@ -73,6 +93,10 @@ def names_by_quote(quote_ids, apps=installed_apps):
 
 def refresh(quote_ids, apps=installed_apps):
     """Recompute the documents of the statements ``quote_ids`` (an iterable of ids)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(quote_ids)
+        return
     Quote = apps.get_model("commentary", "Quote")
     quote_ids = sorted(set(quote_ids))
     for offset in range(0, len(quote_ids), CHUNK):
@@ -147,6 +171,8 @@ def remember_watched(sender, instance, raw=False, **kwargs):
 
 
 def refresh_watched(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        return  # a new row: no statement can name it yet
     if getattr(instance, "_search_changed", True):
         refresh(quotes_of(instance))
 

@@ -373,3 +373,120 @@ def test_reimporting_the_seed_round_up_changes_nothing(seeded):
     call_command("import_compilation", str(SEED), stdout=out)
     assert "Nothing new: all 59 statements were imported before" in out.getvalue()
     assert Quote.objects.count() == before
+
+
+# What a review of the importer found -----------------------------------------------------
+
+
+def test_speaker_lines_are_told_from_prose_headings_and_roles():
+    c = parse(
+        "T\n张三；李四：\n“话。”(甲报,2026年)\n王五（清华大学教授）：\n“话二。”(甲报,2026年)\n"
+        "他进一步解释道：\n“话三。”(甲报,2026年)\nRussian Views:\nIvan Petrov, minister:\n"
+        "“Words.” (X, 2026)\n"
+    )
+    first, second, third, fourth = c.entries
+    assert [s.name for s in first.speakers] == ["张三", "李四"]
+    assert (second.speakers[0].name, second.speakers[0].roles) == ("王五", ["清华大学教授"])
+    # "He went on to explain:" is prose inside 王五's block, leading into his next words.
+    assert third.speakers[0].name == "王五"
+    assert (third.text, third.kind) == ("他进一步解释道：\n“话三。”", "direct")
+    assert [s.title for s in c.sections] == ["", "Russian Views"]
+    assert fourth.speakers[0].name == "Ivan Petrov" and c.unplaced == []
+
+
+def test_a_quotation_over_several_lines_is_one_statement_and_punctuation_is_unplaced():
+    c = parse("T\nAnna Smith, fellow:\n“First paragraph.\nSecond paragraph.” (X, 2026)\n……\n")
+    (entry,) = c.entries
+    assert entry.text == "“First paragraph.\nSecond paragraph.”" and entry.kind == "direct"
+    assert entry.problems == [] and c.unplaced == ["……"]
+
+
+def test_long_parentheses_and_odd_encodings_are_quick_and_clear():
+    import time
+
+    start = time.perf_counter()
+    parse("T\nA B, c:\n话(" + "于通过" * 3000 + "2026年)\n")
+    parse("T\nA B, c:\n话(" + "RM于" * 80 + "2026年02月03日通过电子邮件独家采访)\n")
+    assert time.perf_counter() - start < 2
+    with pytest.raises(parsing.RefusedText, match="UTF-16"):
+        parsing.decode("T\nA B, c:\n“x.”(X, 2026)".encode("utf-16"))
+    with pytest.raises(parsing.RefusedText, match="not valid Unicode"):
+        parsing.decode("T\nA B, c:\n“x\ud800.”(X, 2026)")
+    with pytest.raises(parsing.RefusedText, match="should be the compilation's title"):
+        parse("Anna Smith, fellow:\n“Words.” (X, 2026)\n")
+
+
+def test_a_reimport_matches_a_statement_only_with_the_same_speakers(db):
+    text = "Experts react\nBob Smith, analyst:\n“We welcome the decision.” (X, March 2, 2026)\n"
+    apply.apply(preview.propose(parse(text)))
+    other = text.replace("Bob Smith, analyst", "Alice Jones, analyst").replace("2,", "5,")
+    report = apply.apply(preview.propose(parse(other)))
+    assert (report.created, report.updated) == (1, 0)
+    bob = Quote.objects.get(speakers__expert__name="Bob Smith")
+    assert bob.said_on.isoformat() == "2026-03-02"
+
+
+def test_a_reimport_keeps_an_editors_later_corrections_of_a_draft(known):
+    apply.apply(preview.propose(parse(CHINESE)))
+    quote = Quote.objects.get(text="“核试验将开启危险的先例。”")
+    with reversion_revision():
+        quote.text, quote.kind = "“核试验将开启危险先例。”", "partial"
+        quote.save()
+    report = apply.apply(preview.propose(parse(CHINESE)))
+    assert report.nothing_new and report.unchanged == 5
+    quote.refresh_from_db()
+    assert (quote.text, quote.kind) == ("“核试验将开启危险先例。”", "partial")
+
+
+def reversion_revision():
+    import reversion
+
+    return reversion.create_revision()
+
+
+def test_a_published_collection_gets_no_new_statements_from_an_import(seeded, tmp_path):
+    path = tmp_path / "seed-plus.txt"
+    path.write_text(
+        SEED.read_text("utf-8").replace(
+            "原文题目",
+            "新人物(New Person),某研究所研究员:\n“新的一句话。”(甲报,2026年2月)\n原文题目",
+        ),
+        "utf-8",
+    )
+    before = Quote.objects.count()
+    for _ in range(2):
+        out = StringIO()
+        call_command("import_compilation", str(path), stdout=out)
+        assert "its 1 new statements were not imported" in out.getvalue()
+    assert Quote.objects.count() == before
+
+
+def test_the_same_expert_twice_is_one_speaker_and_flagged(db):
+    text = "T\nBob Smith and Bob Smith, analyst:\n“Words.” (X, 2026)\n"
+    apply.apply(preview.propose(parse(text)))  # creates Bob Smith
+    proposed = preview.propose(parse(text))
+    assert "The same expert is named twice" in proposed.entries[0].problems[0]
+    second = parse(text.replace("Words", "Other words"))
+    report = apply.apply(preview.propose(second))
+    quote = Quote.objects.get(pk=report.collection.sections.get().entries.last().quote_id)
+    assert quote.speakers.count() == 1
+
+
+def test_long_titles_and_clashing_or_reserved_headings_import(db):
+    text = (
+        "T" * 400 + "\nU.S. Views\nA B, c:\n“x.”(X, 2026)\nUS Views\nD E, f:\n“y.”(X, 2026)\n"
+        "Main\nG H, i:\n“z.”(X, 2026)\n"
+    )
+    report = apply.apply(preview.propose(parse(text)))
+    assert len(report.collection.title) == 300
+    anchors = list(report.collection.sections.order_by("position").values_list("slug", flat=True))
+    assert anchors == ["us-views", "us-views-2", "section-main"]
+
+
+def test_nothing_ticked_imports_nothing(db):
+    proposed = preview.propose(parse(ENGLISH))
+    for entry in proposed.entries:
+        entry.include = False
+    with pytest.raises(apply.NothingToImport):
+        apply.apply(proposed)
+    assert Collection.objects.count() == 0

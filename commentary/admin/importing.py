@@ -26,7 +26,9 @@ from ..importing import apply, preview
 from ..importing import text as parsing
 from ..models import Expert
 
-PERMISSIONS = [
+# Adding everything an import creates, and changing the statements and collections a
+# re-import updates.
+PERMISSIONS = ["commentary.change_quote", "commentary.change_collection"] + [
     f"commentary.add_{model}"
     for model in (
         "collection",
@@ -348,11 +350,18 @@ class ImportView:
         return self.write(request, proposed, header.cleaned_data["status"], (header, entries))
 
     def write(self, request, proposed, status, forms_shown):
+        header, entries = forms_shown or (None, None)
         try:
             report = apply.apply(proposed, user=request.user, status=status)
-        except DatabaseError:
-            messages.error(request, _("The import failed and nothing was written; try again."))
-            header, entries = forms_shown or (None, None)
+        except apply.NothingToImport as error:
+            messages.error(request, str(error))
+            return self.render(request, header=header, entries=entries, proposed=proposed)
+        except DatabaseError as error:
+            reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
+            messages.error(
+                request,
+                _("The import failed and nothing was written: %(reason)s") % {"reason": reason},
+            )
             return self.render(request, header=header, entries=entries, proposed=proposed)
         collection = report.collection
         self.model_admin.log_addition(request, collection, report.summary())

@@ -38,6 +38,10 @@ from . import text as parsing
 EDITABLE = {Status.DRAFT, Status.REVIEW}
 
 
+class NothingToImport(ValueError):
+    pass
+
+
 @dataclass
 class Report:
     collection: Collection | None = None
@@ -45,7 +49,7 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     left_published: list = field(default_factory=list)  # changed, but only a publisher may edit
-    not_filed: list = field(default_factory=list)  # new, but the collection is published
+    not_filed: list = field(default_factory=list)  # lines of new statements, not imported
     new_experts: int = 0
     new_outlets: int = 0
     new_sections: int = 0
@@ -79,9 +83,12 @@ class Report:
             }
         if self.not_filed:
             text += " " + _(
-                "The collection is published, so the new statements were not filed in it "
-                "(a publisher may add them): %(ids)s."
-            ) % {"ids": ", ".join(str(pk) for pk in self.not_filed)}
+                "The collection is published, so its %(count)s new statements were not "
+                "imported (a publisher may import them); lines %(lines)s."
+            ) % {
+                "count": len(self.not_filed),
+                "lines": ", ".join(str(line) for line in self.not_filed),
+            }
         return text
 
 
@@ -132,12 +139,12 @@ class Writer:
                 notes=_("The compilation, as its text names it."),
             )
         collection = Collection.objects.create(
-            title=title or particulars.get("source_title", "") or preview.title,
-            title_zh=title_zh,
+            title=(title or particulars.get("source_title", "") or preview.title)[:300],
+            title_zh=title_zh[:300],
             slug=unique_slug(
                 Collection, particulars.get("source_title"), title, title_zh, prefix="collection"
             ),
-            description=intro,
+            description=intro,  # a text field: no limit
             description_zh=intro_zh,
             translator=particulars.get("translator", "")[:200],
             source=source,
@@ -147,20 +154,30 @@ class Writer:
         return collection
 
     def section(self, collection, title, position):
-        existing = collection.sections.filter(
-            **({"title_zh": title} if self.zh else {"title": title})
-        ).first()
+        en, zh = _bilingual(self.preview.language, title)
+        en, zh = (en or zh or _("Statements"))[:300], zh[:300]
+        existing = collection.sections.filter(**({"title_zh": zh} if zh else {"title": en})).first()
         if existing:
             return existing
         self.report.new_sections += 1
-        en, zh = _bilingual(self.preview.language, title)
         return CollectionSection.objects.create(
             collection=collection,
-            title=en or zh or _("Statements"),
+            title=en,
             title_zh=zh,
-            slug=slugify(en) or f"section-{position}",
+            slug=self.anchor(collection, slugify(en)[:80] or f"section-{position}"),
             position=position,
         )
+
+    def anchor(self, collection, base):
+        """A section anchor no other section of the collection and no page element has."""
+        taken = set(collection.sections.values_list("slug", flat=True))
+        reserved = CollectionSection.RESERVED_ANCHORS
+        if base in reserved or base.endswith("-heading"):
+            base = f"section-{base}"
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        return anchor
 
     # Speakers and sources -------------------------------------------------------------
 
@@ -244,7 +261,7 @@ class Writer:
             self.report.left_published.append(quote.pk)
             return
         said_on, precision = parsing.precision_of(entry.said_on)
-        quote.text, quote.kind = entry.text, entry.kind
+        quote.text = entry.text  # not the kind: an editor's judgement of it stays
         quote.said_on, quote.date_precision = said_on, precision
         quote.save()
         self.report.updated += 1
@@ -261,14 +278,16 @@ class Writer:
             translator=collection.translator if self.zh and collection.translator else "",
         )
         experts = []
-        for position, speaker in enumerate(entry.speakers, start=1):
+        for speaker in entry.speakers:
             expert = self.expert(speaker)
+            if expert in experts:
+                continue  # named twice: one speaker row (flagged in the preview)
             experts.append(expert)
             QuoteSpeaker.objects.create(
                 quote=quote,
                 expert=expert,
                 affiliation=self.affiliation(expert, speaker),
-                position=position,
+                position=len(experts),
             )
         cited = [
             self.source(self.outlet(o), entry.said_on, entry.source_kind, experts[0])
@@ -284,9 +303,11 @@ class Writer:
 
     def write(self):
         collection = self.report.collection = self.collection()
-        # Entries of a published collection are for publishers (editorial.workflow); an
-        # editor's new statements from it are created, as drafts, but not filed in it.
-        may_file = self.user is None or workflow.can_edit(self.user, collection)
+        # Entries of a published collection are for publishers (editorial.workflow): an
+        # editor's import (and the command's) creates no new statements for it, so that
+        # nothing is left outside the collection to be created again by the next import.
+        may_file = self.user is not None and workflow.can_edit(self.user, collection)
+        may_file = may_file or collection.status not in workflow.PUBLIC_STATES
         last = collection.sections.order_by("-position").first()
         next_position = (last.position + 1) if last else 1
         for section in self.preview.sections:
@@ -297,10 +318,10 @@ class Writer:
                 if entry.previous is not None:
                     self.update(entry.previous, entry)
                     continue
-                quote = self.create(entry, collection)
                 if not may_file:
-                    self.report.not_filed.append(quote.pk)
+                    self.report.not_filed.append(entry.line)
                     continue
+                quote = self.create(entry, collection)
                 if row is None:  # a section only for statements filed in it
                     row = self.section(collection, section.title, next_position)
                     if row.position == next_position:
@@ -316,6 +337,8 @@ def apply(preview, user=None, status=Status.DRAFT):
     """Write ``preview``; a ``Report`` of what changed. All or nothing."""
     if status not in EDITABLE:
         raise ValueError("an import creates drafts or statements in review, never published ones")
+    if not any(entry.include for entry in preview.entries):
+        raise NothingToImport(_("No statement is ticked for import."))
     comment = _("Imported the compilation “%(title)s”") % {"title": preview.title[:120]}
     with transaction.atomic(), history.recorded(comment, user), index.deferred():
         return Writer(preview, user, status).write()

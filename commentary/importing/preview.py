@@ -11,10 +11,13 @@ already in the archive, the statement it was imported as before (``previous``).
 Lookups are remembered per name, so a speaker with ten statements costs one search.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from reversion.models import Version
 
 from ..editorial.duplicates import likely_duplicates, ngrams, normalise, similarity
 from ..models import Collection, CollectionEntry, Expert, Organization, Outlet, Quote
@@ -66,12 +69,13 @@ class ProposedEntry:
         """``"new"``, ``"same"`` (as imported before) or ``"changed"``."""
         if self.previous is None:
             return "new"
-        # The words and the date, not the kind: an editor's later judgement of the kind
-        # (direct, partial, paraphrase) is not undone by importing the text again.
-        same = (
-            normalise(self.previous.text) == normalise(self.text)
-            and _said_on(self.previous) == self.said_on
-        )
+        # The words and the date, not the kind (an editor's later judgement of the kind is
+        # not undone by importing the text again); the same as the statement is now, or as
+        # it was first imported (an editor's later correction of a draft is kept).
+        words = normalise(self.text)
+        now = (normalise(self.previous.text), _said_on(self.previous))
+        first = getattr(self.previous, "imported", now)
+        same = (words, self.said_on) in {now, (normalise(first[0]), first[1])}
         return "same" if same else "changed"
 
 
@@ -239,27 +243,59 @@ def find_collection(title):
 
 
 def previous_statements(collection):
-    """``{normalised text: quote}`` and ``[(quote, its n-grams)]`` of the collection, in order."""
+    """``{normalised text: [quotes]}`` and ``[(quote, its n-grams)]`` of the collection, in
+    order; each quote knows its speakers (``speaker_ids``) and its words and date as first
+    imported (``imported``, from its oldest version in the history)."""
     if collection is None:
         return {}, []
     entries = (
         CollectionEntry.objects.filter(section__collection=collection)
         .select_related("section", "quote")
+        .prefetch_related("quote__speakers")
         .order_by("section__position", "position", "pk")
     )
+    quotes = [entry.quote for entry in entries]
+    first = first_versions(quotes)
     by_text, ordered = {}, []
-    for entry in entries:
-        by_text.setdefault(normalise(entry.quote.text), entry.quote)
-        ordered.append((entry.quote, ngrams(entry.quote.text)))
+    for quote in quotes:
+        quote.speaker_ids = frozenset(s.expert_id for s in quote.speakers.all())
+        quote.imported = first.get(quote.pk, (quote.text, _said_on(quote)))
+        by_text.setdefault(normalise(quote.text), []).append(quote)
+        by_text.setdefault(normalise(quote.imported[0]), []).append(quote)
+        ordered.append((quote, ngrams(quote.text)))
     return by_text, ordered
 
 
-def _closest(entry_text, quotes, taken):
+def first_versions(quotes):
+    """``{quote id: (text, said_on)}`` as each statement was first saved (one query)."""
+    versions = (
+        Version.objects.get_for_model(Quote)
+        .filter(object_id__in=[str(q.pk) for q in quotes])
+        .order_by("object_id", "pk")
+        .values_list("object_id", "serialized_data")
+    )
+    found = {}
+    for object_id, data in versions:
+        if int(object_id) in found:
+            continue
+        try:
+            fields = json.loads(data)[0]["fields"]
+        except (ValueError, LookupError, TypeError):
+            continue
+        said_on = fields.get("said_on")
+        precision = fields.get("date_precision")
+        if said_on:
+            said_on = {"year": said_on[:4], "month": said_on[:7]}.get(precision, said_on)
+        found[int(object_id)] = (fields.get("text", ""), said_on)
+    return found
+
+
+def _closest(entry_text, speaker_ids, quotes, taken):
     """A statement imported before that ``entry_text`` is an edit of, if any."""
     wanted = ngrams(entry_text)
     best, best_score = None, 0.6
     for quote, grams in quotes:
-        if quote.pk in taken:
+        if quote.pk in taken or quote.speaker_ids != speaker_ids:
             continue
         score = similarity(wanted, grams)
         if score > best_score:
@@ -324,9 +360,23 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
         problems=list(paragraph.problems),
         include=paragraph.include,
     )
-    previous = (by_text or {}).get(normalise(entry.text))
-    if previous is None or previous.pk in taken:
-        previous = _closest(entry.text, ordered, taken) if ordered else None
+    experts = [s.expert.pk for s in speakers if s.expert]
+    if len(set(experts)) < len(experts):
+        entry.problems.append(_("The same expert is named twice; they are recorded once."))
+    # The statement imported before: the same speakers, and the same words (or nearly).
+    speaker_ids = frozenset(s.expert.pk for s in speakers if s.expert)
+    if len(speaker_ids) < len(speakers):
+        speaker_ids = None  # a new speaker: nothing imported before can be this statement
+    previous = next(
+        (
+            quote
+            for quote in (by_text or {}).get(normalise(entry.text), [])
+            if quote.pk not in taken and quote.speaker_ids == speaker_ids
+        ),
+        None,
+    )
+    if previous is None and ordered and speaker_ids is not None:
+        previous = _closest(entry.text, speaker_ids, ordered, taken)
     if previous is not None:
         taken.add(previous.pk)
         entry.previous = previous

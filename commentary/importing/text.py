@@ -79,15 +79,30 @@ _PARTICULAR = re.compile(
     re.IGNORECASE,
 )
 _NAME_JOINERS = re.compile(r"\s*(?:与|和|及|、)\s*|\s+(?:and|&)\s+")
-_SAYS = re.compile(r"(说|写道|表示|指出|认为|称|强调|警告|补充|says|said|wrote|writes|adds|added)$")
+_SAYS = re.compile(
+    r"(说|道|表示|指出|认为|称|强调|警告|补充|提到|提出|解释|回应|宣布|says|said|wrote|writes"
+    r"|adds|added|explained|noted)$"
+)
+_PRONOUN = re.compile(r"^(他|她|它|我|其|这|该|此|(he|she|they|it|we|this)\b)", re.IGNORECASE)
+# The last word of a heading that ends with a colon like a speaker line ("Russian Views:").
+_HEADING_WORDS = re.compile(
+    r"(观点|看法|反应|背景|摘要|小结|总结|导语|views|perspectives|reactions|takeaways"
+    r"|background|summary|introduction|conclusions?|highlights)$",
+    re.IGNORECASE,
+)
 _NAME_PARTICLES = {"de", "da", "di", "du", "van", "von", "der", "den", "bin", "al", "la", "le", "y"}
 
 
-_INTERVIEW_ZH = re.compile(r"^(?P<who>.+?)(?:工作人员|记者)?于.*?通过(?P<how>.*?)(?:独家)?采访")
+# Bounded pieces, so that a long parenthesis cannot make the pattern backtrack for long.
+_INTERVIEW_ZH = re.compile(
+    r"^(?P<who>[^于]{1,40}?)(?:工作人员|记者)?于[^通]{0,40}通过(?P<how>[^采]{0,20}?)(?:独家)?采访"
+)
 _INTERVIEW_EN = re.compile(
-    r"(?P<how>e-?mail |phone |telephone )?interview (?:with|by) (?P<who>[^,]+?)(?: staff)?(?:,|$)",
+    r"(?P<how>e-?mail |phone |telephone )?interview (?:with|by) (?P<who>[^,]{1,60}?)"
+    r"(?: staff)?(?:,|$)",
     re.IGNORECASE,
 )
+MAX_CITATION = 300  # a longer final parenthesis is part of the text, not a citation
 OUTLET_SEPARATORS = re.compile(r"\s*[、;；]\s*")
 
 
@@ -162,6 +177,8 @@ def decode(data):
         text = data
     else:
         check_size(len(data))
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise RefusedText(_("The text is UTF-16, not UTF-8. Save it as UTF-8 and try again."))
         if b"\x00" in data[:65536]:
             raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
         try:
@@ -175,6 +192,8 @@ def decode(data):
                 % {"byte": f"0x{data[error.start]:02x}", "position": error.start}
             ) from error
     check_size(len(text.encode("utf-8", "surrogatepass")))
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise RefusedText(_("The text holds characters that are not valid Unicode."))
     if "\x00" in text:
         raise RefusedText(_("This is a binary file, not text. Paste or upload plain text."))
     return text.lstrip("\ufeff")
@@ -244,8 +263,10 @@ def split_citation(line):
         elif stripped[i] in OPEN_PARENS:
             depth -= 1
             if depth == 0:
-                body = stripped[:i].rstrip() + tail
-                return body, stripped[i + 1 : -1].strip()
+                citation = stripped[i + 1 : -1].strip()
+                if len(citation) > MAX_CITATION:
+                    return line, None
+                return stripped[:i].rstrip() + tail, citation
     return line, None
 
 
@@ -388,7 +409,7 @@ def _units(text):
 
 _GLOSS = re.compile(r"\s*[(（][A-Za-z][^()（）]*[)）]")
 _ATTRIBUTION = re.compile(
-    r"(说|写道|表示|指出|认为|称|强调|警告|补充|回答|问|says|said|wrote|writes|adds|added|argued"
+    r"(说|道|表示|指出|认为|称|强调|警告|补充|回答|问|解释|提到|says|said|wrote|writes|adds|added|argued"
     r"|noted|asked)[\s,，:：.。]*$",
     re.IGNORECASE,
 )
@@ -435,6 +456,8 @@ def looks_like_name(text):
         return False
     if any(c in bare for c in '。!?!?“”"「」:：;；,，') or _SAYS.search(bare):
         return False
+    if _PRONOUN.match(bare) or _HEADING_WORDS.search(bare):
+        return False
     if re.search(r"\d", bare):
         return False
     if is_latin(bare):
@@ -451,6 +474,9 @@ def parse_name(text):
     match = re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", text)
     if match and is_latin(match.group(2)) and not is_latin(match.group(1)):
         return Speaker(match.group(1).strip(), match.group(2).strip())
+    if match and not is_latin(match.group(2)):
+        # 张三(清华大学教授): a role in brackets after the name.
+        return Speaker(match.group(1).strip(), None, [match.group(2).strip()])
     if is_latin(text):
         return Speaker(text, text)
     return Speaker(text, None)
@@ -472,6 +498,21 @@ def split_names(head):
     return [parse_name(head)]
 
 
+def is_person_name(part):
+    """A part of a speaker line without a comma that is a further speaker (``A; B``), not
+    a further role (``…高级研究员;乔治城大学兼职教授``): a short name, or one in two scripts."""
+    if not looks_like_name(part):
+        return False
+    speaker = parse_name(part)
+    if speaker.latin_name and speaker.latin_name != speaker.name:
+        return True
+    if is_latin(part):
+        words = part.split()
+        return 2 <= len(words) <= 4 and all(w[0].isupper() for w in words)
+    cjk = sum(1 for c in part if _is_cjk(c))
+    return "·" in part or cjk <= 4
+
+
 def parse_speaker_line(line):
     """The speakers of a speaker line (ending with a colon), or ``None`` if it is not one."""
     line = line.strip()
@@ -483,7 +524,7 @@ def parse_speaker_line(line):
         if not part:
             continue
         head, role = split_first(part, COMMAS)
-        if names_a_speaker(head) and (index == 0 or role or parse_name(head).latin_name):
+        if names_a_speaker(head) and (index == 0 or role or is_person_name(head)):
             named = split_names(head)
             if role:
                 named[-1].roles.append(role)
@@ -506,8 +547,60 @@ def particular(line):
     return None
 
 
+def _open_quotes(text):
+    return sum(text.count(o) - text.count(c) for o, c in QUOTE_PAIRS.items())
+
+
+def join_open_quotations(numbered, speaker_lines, limit=20):
+    """Lines joined while a quotation mark opened on one is still open (a quotation of
+    several paragraphs), up to ``limit`` lines and never across a speaker line."""
+    joined, i = [], 0
+    while i < len(numbered):
+        n, line = numbered[i]
+        i += 1
+        if n not in speaker_lines and _open_quotes(line) > 0:
+            parts = [line]
+            while (
+                _open_quotes("\n".join(parts)) > 0
+                and i < len(numbered)
+                and len(parts) < limit
+                and numbered[i][0] not in speaker_lines
+            ):
+                parts.append(numbered[i][1])
+                i += 1
+            if _open_quotes("\n".join(parts)) == 0:
+                line = "\n".join(parts)
+            else:
+                i -= len(parts) - 1  # never closed: leave the lines as they were
+        joined.append((n, line))
+    return joined
+
+
+def join_lead_ins(numbered, speaker_lines):
+    """A line of prose ending with a colon (``他进一步解释道：``) joined to the paragraph it
+    introduces, on the next line."""
+    joined, i = [], 0
+    while i < len(numbered):
+        n, line = numbered[i]
+        i += 1
+        if (
+            n not in speaker_lines
+            and line[-1] in COLONS
+            and not is_heading(line)
+            and particular(line) is None
+            and i < len(numbered)
+            and numbered[i][0] not in speaker_lines
+        ):
+            line = f"{line}\n{numbered[i][1]}"
+            i += 1
+        joined.append((n, line))
+    return joined
+
+
 def is_heading(line):
     line = line.strip()
+    if line and line[-1] in COLONS and _HEADING_WORDS.search(line[:-1].strip()):
+        return len(line) <= 40  # "Russian Views:"
     return (
         0 < len(line) <= 40
         and line[-1] not in SENTENCE_END + "".join(COLONS) + '”"」)）'
@@ -550,10 +643,13 @@ def parse(text, language=None, progress=None):
         compilation.title = rest.strip()
         compilation.particulars["category"] = category.strip()
     if first_line in speaker_lines:
-        compilation.title = ""
-        body = numbered
-    else:
-        body = numbered[1:]
+        raise RefusedText(
+            _(
+                "The first line names speakers; it should be the compilation's title. Add "
+                "the title on a line of its own at the top."
+            )
+        )
+    body = join_lead_ins(join_open_quotations(numbered[1:], speaker_lines), speaker_lines)
 
     section = None
     speakers = None  # the current speaker block
@@ -608,7 +704,7 @@ def parse(text, language=None, progress=None):
         next_line = next((m for m, _l in body[position + 1 :]), None)
         if next_line in speaker_lines and is_heading(line):
             close_block()
-            section = Section(title=line, line=n)
+            section = Section(title=line.rstrip("".join(COLONS)).strip(), line=n)
             compilation.sections.append(section)
             continue
         if speakers is None:
@@ -616,6 +712,9 @@ def parse(text, language=None, progress=None):
                 introduction.append(line)
             else:
                 compilation.unplaced.append(line)
+            continue
+        if not any(c.isalnum() for c in line):
+            compilation.unplaced.append(line)  # punctuation only
             continue
         statement, citation = split_citation(line)
         dated = find_date(citation) if citation is not None else None

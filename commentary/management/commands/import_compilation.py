@@ -12,6 +12,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from commentary.choices import Status
 from commentary.importing import apply, preview
@@ -72,7 +73,10 @@ class Command(BaseCommand):
             self.write_preview(proposed)
         if dry_run:
             return
-        report = apply.apply(proposed, status=status)
+        try:
+            report = apply.apply(proposed, status=status)
+        except (apply.NothingToImport, DatabaseError) as error:
+            raise CommandError(f"Nothing was imported: {error}") from error
         if format == "json":
             self.stdout.write(
                 json.dumps(

@@ -166,3 +166,13 @@ def test_the_seed_round_up_previews_in_the_admin_as_imported_before(client, edit
     response = client.post(URL, data, follow=True)
     assert "Nothing new: all 59 statements were imported before" in response.content.decode()
     assert Quote.objects.count() == before
+
+
+def test_unticking_every_statement_imports_nothing_and_says_so(client, editor):
+    data = preview_data(preview_of(client, ENGLISH))
+    for key in [k for k in data if k.endswith("-include")]:
+        data.pop(key)
+    response = client.post(URL, {**data, "action": "import"})
+    assert response.status_code == 200
+    assert "No statement is ticked for import." in response.content.decode()
+    assert Collection.objects.count() == 0

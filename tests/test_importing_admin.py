@@ -176,3 +176,14 @@ def test_unticking_every_statement_imports_nothing_and_says_so(client, editor):
     assert response.status_code == 200
     assert "No statement is ticked for import." in response.content.decode()
     assert Collection.objects.count() == 0
+
+
+def test_a_text_too_long_to_check_here_is_listed_without_an_import_button(client, editor):
+    text = "Long round-up\nAnna Smith, fellow:\n" + "".join(
+        f"“Statement number {n}.” (Example Daily, 2026)\n" for n in range(1001)
+    )
+    response = preview_of(client, text)
+    page = response.content.decode()
+    assert "more than 1000 statements" in page and "manage.py import_compilation" in page
+    assert 'value="import"' not in page and response.context["entries"] is None
+    assert page.count("Statement number") == 1001

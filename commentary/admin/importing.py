@@ -43,8 +43,10 @@ PERMISSIONS = ["commentary.change_quote", "commentary.change_collection"] + [
         "source",
     )
 ]
-# Above this many statements the preview is shown, not edited: each statement is nine form
-# fields and a request holds at most DATA_UPLOAD_MAX_NUMBER_FIELDS (settings).
+# Above this many statements the preview is shown but not imported here: each statement is
+# nine form fields (a request holds at most DATA_UPLOAD_MAX_NUMBER_FIELDS, settings), and an
+# import writes about 25 statements a second on PostgreSQL (bench/README.md), so a larger
+# one would outlast the server's request timeout: split the text, or use the command.
 EDITABLE_ENTRIES = 1000
 LANGUAGE_CHOICES = [
     ("", gettext_lazy("Guess from the text")),
@@ -96,19 +98,10 @@ class UploadForm(forms.Form):
                 data = upload.read()
             if not (data.strip() if isinstance(data, str) else data):
                 raise forms.ValidationError(_("Paste a text or choose a file."))
-            self.source_text = parsing.decode(data)
-            self.preview = preview.read(self.source_text, language=cleaned.get("language"))
+            self.preview = preview.read(data, language=cleaned.get("language"))
         except parsing.RefusedText as error:
             raise forms.ValidationError(str(error)) from error
         return cleaned
-
-
-class WholeForm(UploadForm):
-    """A text too long to edit in the preview, imported as proposed."""
-
-    text = forms.CharField(widget=forms.HiddenInput, strip=False)
-    file = None
-    status = forms.ChoiceField(choices=STATUS_CHOICES)
 
 
 class HeaderForm(forms.Form):
@@ -301,30 +294,14 @@ class ImportView:
         step = request.POST.get("step") if request.method == "POST" else None
         if step == "preview":
             return self.preview_step(request)
-        if step == "whole":
-            whole = WholeForm(request.POST)
-            if not whole.is_valid():
-                return self.render(request, upload=whole)
-            return self.write(request, whole.preview, whole.cleaned_data["status"], None)
         upload = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and upload.is_valid():
             proposed = upload.preview
-            entries = self.entry_formset(proposed)
-            whole = None
-            if entries is None:
-                whole = WholeForm(
-                    initial={
-                        "text": upload.source_text,
-                        "language": upload.cleaned_data.get("language"),
-                        "status": Status.DRAFT,
-                    }
-                )
             return self.render(
                 request,
                 header=HeaderForm(initial=header_initial(proposed)),
-                entries=entries,
+                entries=self.entry_formset(proposed),
                 proposed=proposed,
-                whole=whole,
             )
         return self.render(request, upload=upload)
 
@@ -370,7 +347,7 @@ class ImportView:
             reverse("admin:commentary_collection_change", args=[collection.pk])
         )
 
-    def render(self, request, upload=None, header=None, entries=None, proposed=None, whole=None):
+    def render(self, request, upload=None, header=None, entries=None, proposed=None):
         opts = self.model_admin.model._meta
         rows = []
         if entries is not None:
@@ -386,7 +363,7 @@ class ImportView:
             "entries": entries,
             "rows": rows,
             "proposed": proposed,
-            "whole": whole,
+            "too_many": proposed is not None and entries is None,
             "particulars": [
                 (PARTICULAR_LABELS.get(key, key), value)
                 for key, value in (proposed.particulars.items() if proposed else ())

@@ -2,25 +2,19 @@
 in test_importing_browser.py)."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from reversion.models import Revision
 
 from commentary.importing import text as parsing
 from commentary.models import Collection, CollectionEntry, Expert, Quote
 
+from . import test_admin
 from .test_importing import CHINESE, ENGLISH
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/commentary/collection/import/"
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
+editor = test_admin.editor  # the logged-in editor fixture
 
 
 def preview_of(client, text, **extra):

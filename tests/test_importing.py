@@ -490,3 +490,26 @@ def test_nothing_ticked_imports_nothing(db):
     with pytest.raises(apply.NothingToImport):
         apply.apply(proposed)
     assert Collection.objects.count() == 0
+
+
+def test_new_statements_of_a_reimport_take_their_place_in_the_texts_order(db):
+    first = "Experts react\nViews\nA B, c:\n“One.” (X, 2026)\n“Two.” (X, 2026)\n"
+    first += "“Three.” (X, 2026)\n"
+    report = apply.apply(preview.propose(parse(first)))
+    second = first.replace(
+        "“One.”", "“Zero.” (X, 2026)\n“Zero and a half.” (X, 2026)\n“One.”"
+    ).replace("“Two.”", "“One and a half.” (X, 2026)\n“Two.”")
+    again = apply.apply(preview.propose(parse(second)))
+    assert (again.created, again.unchanged) == (3, 3)
+    section = report.collection.sections.get()
+    texts = list(section.entries.order_by("position").values_list("quote__text", flat=True))
+    assert texts == [
+        "“Zero.”",
+        "“Zero and a half.”",
+        "“One.”",
+        "“One and a half.”",
+        "“Two.”",
+        "“Three.”",
+    ]
+    positions = section.entries.order_by("position").values_list("position", flat=True)
+    assert list(positions) == [1, 2, 3, 4, 5, 6]

@@ -308,29 +308,65 @@ class Writer:
         # nothing is left outside the collection to be created again by the next import.
         may_file = self.user is not None and workflow.can_edit(self.user, collection)
         may_file = may_file or collection.status not in workflow.PUBLIC_STATES
+        placed = {
+            entry.quote_id: entry
+            for entry in CollectionEntry.objects.filter(section__collection=collection)
+        }
         last = collection.sections.order_by("-position").first()
         next_position = (last.position + 1) if last else 1
         for section in self.preview.sections:
-            row, position = None, 0
+            row, after = None, None  # the section, and the entry the next one follows
+            waiting = []  # new statements before the first one imported before
             for entry in section.entries:
                 if not entry.include:
                     continue
                 if entry.previous is not None:
                     self.update(entry.previous, entry)
+                    before = placed.get(entry.previous.pk)
+                    if before is not None and row in (None, before.section):
+                        if row is None:
+                            row = before.section
+                            position = before.position - 1  # the waiting go before it
+                            for quote in waiting:
+                                position = self.file(row, quote, position)
+                            waiting = []
+                        before.refresh_from_db(fields=["position"])  # moved by the filing
+                        after = before.position
                     continue
                 if not may_file:
                     self.report.not_filed.append(entry.line)
                     continue
                 quote = self.create(entry, collection)
-                if row is None:  # a section only for statements filed in it
+                if row is None and not any(e.previous for e in section.entries if e.include):
                     row = self.section(collection, section.title, next_position)
                     if row.position == next_position:
                         next_position += 1
-                    last_entry = row.entries.order_by("-position").first()
-                    position = last_entry.position if last_entry else 0
-                position += 1
-                CollectionEntry.objects.create(section=row, quote=quote, position=position)
+                if row is None:
+                    waiting.append(quote)
+                    continue
+                after = self.file(row, quote, after)
+            if waiting:  # the statements imported before are filed elsewhere
+                row = self.section(collection, section.title, next_position)
+                if row.position == next_position:
+                    next_position += 1
+                for quote in waiting:
+                    after = self.file(row, quote, after)
         return self.report
+
+    def file(self, section, quote, after):
+        """File ``quote`` in ``section`` right after the entry at position ``after`` (None:
+        at the end), moving the later entries down one; its position."""
+        if after is None:
+            last = section.entries.order_by("-position").first()
+            position = (last.position if last else 0) + 1
+        else:
+            position = after + 1
+            # One by one from the end: each position stays unique at every step.
+            for later in section.entries.filter(position__gte=position).order_by("-position"):
+                later.position += 1
+                later.save(update_fields=["position"])
+        CollectionEntry.objects.create(section=section, quote=quote, position=position)
+        return position
 
 
 def apply(preview, user=None, status=Status.DRAFT):

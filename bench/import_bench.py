@@ -29,6 +29,7 @@ import django_setup  # noqa: F401  (sets Django up: bench/django_setup.py)
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from commentary.dates import iso_partial_date
 from commentary.importing import apply, preview
 from commentary.importing import text as parsing
 from commentary.models import Collection, CollectionEntry, Quote
@@ -58,10 +59,7 @@ def ensure_seed():
 
 
 def said_on(quote):
-    value = quote.said_on.isoformat() if quote.said_on else None
-    if value is None:
-        return None
-    return {"year": value[:4], "month": value[:7]}.get(quote.date_precision, value)
+    return iso_partial_date(quote.said_on, quote.date_precision) or None
 
 
 def accuracy():

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..choices import QuoteKind, Status
-from ..dates import parse_partial_date
+from ..dates import iso_partial_date, parse_partial_date
 from ..importing import apply, preview
 from ..importing import text as parsing
 from ..models import Expert
@@ -194,12 +194,11 @@ class EntryForm(forms.Form):
         if not value:
             return None
         try:
-            parse_partial_date(value)
+            return iso_partial_date(*parse_partial_date(value))
         except ValueError as error:
             raise forms.ValidationError(
                 _("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.")
             ) from error
-        return "-".join(f"{int(p):0{4 if i == 0 else 2}d}" for i, p in enumerate(value.split("-")))
 
 
 EntryFormSet = forms.formset_factory(

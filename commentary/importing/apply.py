@@ -52,7 +52,6 @@ class Report:
     not_filed: list = field(default_factory=list)  # lines of new statements, not imported
     new_experts: int = 0
     new_outlets: int = 0
-    new_sections: int = 0
 
     @property
     def nothing_new(self):
@@ -159,7 +158,6 @@ class Writer:
         existing = collection.sections.filter(**({"title_zh": zh} if zh else {"title": en})).first()
         if existing:
             return existing
-        self.report.new_sections += 1
         return CollectionSection.objects.create(
             collection=collection,
             title=en,

@@ -14,11 +14,13 @@ Lookups are remembered per name, so a speaker with ten statements costs one sear
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from ..dates import iso_partial_date
 from ..editorial.duplicates import likely_duplicates, ngrams, normalise, similarity
 from ..models import Collection, CollectionEntry, Expert, Organization, Outlet, Quote
 from . import text as parsing
@@ -55,7 +57,6 @@ class ProposedEntry:
     kind: str
     said_on: str | None
     outlet: str | None
-    citation: str | None = None
     source_kind: str | None = None
     outlets: list[ProposedOutlet] = field(default_factory=list)
     duplicate_of: list[int] = field(default_factory=list)
@@ -136,10 +137,7 @@ class Preview:
 
 
 def _said_on(quote):
-    if quote.said_on is None:
-        return None
-    value = quote.said_on.isoformat()
-    return {"year": value[:4], "month": value[:7]}.get(quote.date_precision, value)
+    return iso_partial_date(quote.said_on, quote.date_precision) or None
 
 
 class Matcher:
@@ -260,8 +258,8 @@ def previous_statements(collection):
     for quote in quotes:
         quote.speaker_ids = frozenset(s.expert_id for s in quote.speakers.all())
         quote.imported = first.get(quote.pk, (quote.text, _said_on(quote)))
-        by_text.setdefault(normalise(quote.text), []).append(quote)
-        by_text.setdefault(normalise(quote.imported[0]), []).append(quote)
+        for words in {normalise(quote.text), normalise(quote.imported[0])}:
+            by_text.setdefault(words, []).append(quote)
         ordered.append((quote, ngrams(quote.text)))
     return by_text, ordered
 
@@ -283,9 +281,8 @@ def first_versions(quotes):
         except (ValueError, LookupError, TypeError):
             continue
         said_on = fields.get("said_on")
-        precision = fields.get("date_precision")
         if said_on:
-            said_on = {"year": said_on[:4], "month": said_on[:7]}.get(precision, said_on)
+            said_on = iso_partial_date(date.fromisoformat(said_on), fields.get("date_precision"))
         found[int(object_id)] = (fields.get("text", ""), said_on)
     return found
 
@@ -350,7 +347,6 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
         kind=paragraph.kind,
         said_on=paragraph.said_on,
         outlet=paragraph.outlet,
-        citation=paragraph.citation,
         source_kind=paragraph.source_kind,
         outlets=[
             ProposedOutlet(name, matcher.outlet(name))
@@ -360,13 +356,12 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
         problems=list(paragraph.problems),
         include=paragraph.include,
     )
-    experts = [s.expert.pk for s in speakers if s.expert]
+    experts = [s.expert for s in speakers if s.expert]
     if len(set(experts)) < len(experts):
         entry.problems.append(_("The same expert is named twice; they are recorded once."))
-    # The statement imported before: the same speakers, and the same words (or nearly).
-    speaker_ids = frozenset(s.expert.pk for s in speakers if s.expert)
-    if len(speaker_ids) < len(speakers):
-        speaker_ids = None  # a new speaker: nothing imported before can be this statement
+    # The statement imported before: the same speakers, and the same words (or nearly); a
+    # new speaker means nothing imported before can be this statement.
+    speaker_ids = frozenset(e.pk for e in experts) if len(experts) == len(speakers) else None
     previous = next(
         (
             quote
@@ -380,7 +375,6 @@ def propose_entry(paragraph, matcher, by_text=None, ordered=(), taken=None):
     if previous is not None:
         taken.add(previous.pk)
         entry.previous = previous
-    experts = [s.expert for s in speakers if s.expert]
     if experts:
         said_on, _precision = parsing.precision_of(entry.said_on)
         entry.duplicate_of = [

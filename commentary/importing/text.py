@@ -12,7 +12,6 @@ A paragraph without its own citation shares the next one's; every line that fits
 is returned in ``unplaced``, never dropped. Nothing here touches the database.
 """
 
-import datetime
 import itertools
 import re
 import unicodedata
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ..choices import DatePrecision, QuoteKind
+from ..dates import iso_partial_date, parse_partial_date
 
 MAX_BYTES = 2_000_000
 MAX_LINES = 5_000
@@ -283,29 +283,18 @@ def read_date(match):
         month = MONTHS.get(parts["month_name"].lower())
         if month is None:
             raise BadDate(match.group(0))
-    day = parts.get("day")
+    typed = "-".join([f"{year:04d}", *(str(int(p)) for p in (month, parts.get("day")) if p)])
     try:
-        if day:
-            value = datetime.date(year, int(month), int(day))
-            return value.isoformat()
-        if month:
-            datetime.date(year, int(month), 1)
-            return f"{year:04d}-{int(month):02d}"
-        if not 1 <= year <= 9999:
-            raise ValueError
-        return f"{year:04d}"
-    except (TypeError, ValueError) as error:
+        return iso_partial_date(*parse_partial_date(typed))
+    except ValueError as error:
         raise BadDate(match.group(0)) from error
 
 
 def precision_of(said_on):
-    """The stored date and precision of ``"YYYY[-MM[-DD]]"``."""
+    """The stored date and precision of ``"YYYY[-MM[-DD]]"`` (None: no date)."""
     if said_on is None:
         return None, DatePrecision.DAY
-    parts = [int(p) for p in said_on.split("-")]
-    precision = [DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY][len(parts) - 1]
-    parts += [1] * (3 - len(parts))
-    return datetime.date(*parts), precision
+    return parse_partial_date(said_on)
 
 
 @dataclass
@@ -670,19 +659,20 @@ def parse(text, language=None, progress=None):
             paragraph.problems.append(_("No citation: the speaker block ends without one."))
         pending.clear()
 
-    def close_block(n=None):
-        nonlocal speakers
-        if speakers is not None and not block_entries[0]:
-            line_no, line = block_entries[1]
+    block = None  # (line number, speaker line) of the current block, while it has no statement
+
+    def close_block():
+        nonlocal speakers, block
+        if block is not None:
+            line_no, line = block
             compilation.unplaced.append(line)
             compilation.problems.append(
                 _("Line %(line)s names speakers but no statement follows: %(text)s")
                 % {"line": line_no, "text": line[:80]}
             )
         flush_pending()
-        speakers = None
+        speakers = block = None
 
-    block_entries = [0, (0, "")]
     for position, (n, line) in enumerate(body):
         if progress and position % 500 == 0:
             progress(position, len(body))
@@ -697,11 +687,10 @@ def parse(text, language=None, progress=None):
             if section is None:
                 section = Section(title="", line=n)
                 compilation.sections.append(section)
-            speakers = speaker_lines[n]
-            block_entries = [0, (n, line)]
+            speakers, block = speaker_lines[n], (n, line)
             seen_speaker = True
             continue
-        next_line = next((m for m, _l in body[position + 1 :]), None)
+        next_line = body[position + 1][0] if position + 1 < len(body) else None
         if next_line in speaker_lines and is_heading(line):
             close_block()
             section = Section(title=line.rstrip("".join(COLONS)).strip(), line=n)
@@ -739,7 +728,7 @@ def parse(text, language=None, progress=None):
             paragraph.text = line
             citation = None
         section.entries.append(paragraph)
-        block_entries[0] += 1
+        block = None
         if citation is None:
             pending.append(paragraph)
             continue

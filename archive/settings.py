@@ -6,6 +6,7 @@ HTTPS-only cookies, HSTS and the rest of ``manage.py check --deploy``.
 """
 
 import datetime
+import json
 import os
 from pathlib import Path
 
@@ -227,6 +228,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The archive's own copies of its sources, one WARC file each (manage.py
+    # archive_sources). Any Django storage will do, e.g. S3-compatible object storage
+    # through django-storages: DJANGO_ARCHIVE_STORAGE_BACKEND plus its options as JSON in
+    # DJANGO_ARCHIVE_STORAGE_OPTIONS (README, "Keeping sources reachable").
+    "archive": {
+        "BACKEND": os.environ.get(
+            "DJANGO_ARCHIVE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_ARCHIVE_STORAGE_OPTIONS") or "null")
+        or {"location": os.environ.get("DJANGO_ARCHIVE_COPIES_DIR") or BASE_DIR / "copies"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -234,6 +246,32 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+}
+
+# The link checker and the copier (manage.py check_links, archive_sources; README,
+# "Keeping sources reachable"). Politeness: one request at a time per host, this many
+# seconds apart; robots.txt is honoured. A link counts as broken only after this many
+# failed checks in a row spread over at least this many days.
+LINK_CHECK = {
+    "USER_AGENT": os.environ.get(
+        "DJANGO_LINK_CHECK_USER_AGENT",
+        "CommentaryArchiveLinkChecker/1.0 (+{})".format(
+            os.environ.get("DJANGO_LINK_CHECK_CONTACT_URL", "https://archive.example.org/about/")
+        ),
+    ),
+    "HOST_DELAY": float(os.environ.get("DJANGO_LINK_CHECK_HOST_DELAY", "1.0")),
+    "TIMEOUT": float(os.environ.get("DJANGO_LINK_CHECK_TIMEOUT", "15")),
+    "MAX_REDIRECTS": 10,
+    "RETRY_AFTER_LIMIT": 300,
+    "CONCURRENCY": int(os.environ.get("DJANGO_LINK_CHECK_CONCURRENCY", "16")),
+    "BROKEN_AFTER_FAILURES": 3,
+    "BROKEN_AFTER_DAYS": 3,
+    "STALE_DAYS": 7,
+    # A file of CA certificates to trust instead of the system's (e.g. a private CA).
+    "CA_FILE": os.environ.get("DJANGO_LINK_CHECK_CA_FILE") or None,
+    # The copier: what it keeps, and how much of it.
+    "COPY_MAX_BYTES": int(os.environ.get("DJANGO_ARCHIVE_COPY_MAX_BYTES", str(20 * 2**20))),
+    "COPY_CONTENT_TYPES": ("text/html", "application/xhtml+xml", "application/pdf", "text/plain"),
 }
 
 # The admin lives at a configurable path so that it is not where bots look first.

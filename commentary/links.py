@@ -8,6 +8,8 @@ A list's query string is its filters plus the parameters that page through and o
 named here once for the list pages, their links, the feeds and the API.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -67,3 +69,27 @@ def query_url(params, /, **changes):
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+# The schemes a stored address may have to be shown as a link: a ``javascript:`` or
+# ``data:`` URL that reached the database some other way than through a form (a fixture,
+# ``loaddata``, the shell, an import) must never become a clickable link.
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_url(value):
+    """Whether ``value`` is an absolute ``http``/``https`` address with a host, read as a
+    browser reads it (``urlsplit`` drops the tabs, newlines and leading blanks a browser
+    ignores, so ``" java\\tscript:"`` is seen as the ``javascript:`` it is)."""
+    if not value or not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def web_url(value):
+    """``value`` if it is a web address (``is_web_url``), else ``""``: what a link may show."""
+    return value.strip() if is_web_url(value) else ""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import CitationRole, DatePrecision, QuoteKind, Region, Status
 from .dates import format_partial_date, truncate
+from .links import WEB_SCHEMES, is_web_url
 from .locking import LockVersionField
 from .querysets import (
     AffiliationQuerySet,
@@ -29,6 +30,36 @@ from .querysets import (
 )
 
 wikidata_validator = RegexValidator(r"^Q[1-9]\d*$", _("A Wikidata item ID looks like Q42."))
+
+
+class WebURLField(models.URLField):
+    """An ``http``/``https`` address or blank: Django's own URL field also accepts ``ftp``.
+    Forms and ``full_clean`` validate it; ``web_url_constraint`` guards the table against
+    every other writer (fixtures, ``loaddata``, ``update()``, raw SQL)."""
+
+    default_validators = [URLValidator(schemes=list(WEB_SCHEMES))]
+
+
+def web_url_constraint(field, name):
+    """The table refuses a non-blank ``field`` that does not start ``http://``/``https://``."""
+    return models.CheckConstraint(
+        condition=Q(**{field: ""})
+        | Q(**{f"{field}__istartswith": "http://"})
+        | Q(**{f"{field}__istartswith": "https://"}),
+        name=name,
+    )
+
+
+def refuse_unsafe_urls(record, *fields):
+    """For ``save()``: a writer that skips validation still cannot store a ``javascript:``
+    address (the database constraint would refuse it too, less clearly)."""
+    errors = {
+        field: _("Only http and https addresses can be stored.")
+        for field in fields
+        if getattr(record, field) and not is_web_url(getattr(record, field))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def version_field():
@@ -165,7 +196,7 @@ class Organization(BilingualNameMixin, models.Model):
         verbose_name=_("part of"),
         help_text=_("The larger body this one belongs to, e.g. a centre inside a school."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = WebURLField(_("website"), blank=True)
     wikidata_id = models.CharField(
         _("Wikidata ID"), max_length=20, blank=True, validators=[wikidata_validator]
     )
@@ -182,10 +213,15 @@ class Organization(BilingualNameMixin, models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")), name="organization_not_own_parent"
             ),
+            web_url_constraint("website", "organization_website_web"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def save(self, *args, **kwargs):
+        refuse_unsafe_urls(self, "website")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commentary:organization-detail", args=[self.slug])
@@ -407,7 +443,7 @@ class Outlet(BilingualNameMixin, models.Model):
         related_name="outlets",
         verbose_name=_("country"),
     )
-    homepage = models.URLField(_("home page"), blank=True)
+    homepage = WebURLField(_("home page"), blank=True)
 
     version = version_field()
     former_slugs = GenericRelation("FormerSlug")
@@ -417,9 +453,14 @@ class Outlet(BilingualNameMixin, models.Model):
         ordering = ["name"]
         verbose_name = _("outlet")
         verbose_name_plural = _("outlets")
+        constraints = [web_url_constraint("homepage", "outlet_homepage_web")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        refuse_unsafe_urls(self, "homepage")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commentary:outlet-detail", args=[self.slug])
@@ -462,7 +503,7 @@ class Source(PartialDateMixin, models.Model):
         blank=True,
         help_text=_("Leave blank when the citation gives only the outlet and date."),
     )
-    url = models.URLField(
+    url = WebURLField(
         _("URL"), max_length=1000, blank=True, help_text=_("Blank for e.g. an e-mail interview.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
@@ -474,15 +515,47 @@ class Source(PartialDateMixin, models.Model):
         default=DatePrecision.DAY,
     )
     language = models.CharField(_("language"), max_length=20, blank=True)
-    archived_url = models.URLField(_("archived copy"), max_length=1000, blank=True)
+    archived_url = WebURLField(
+        _("archived copy elsewhere"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A copy in another web archive, e.g. the Wayback Machine."),
+    )
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    copies_allowed = models.BooleanField(
+        _("own copy allowed"),
+        default=True,
+        help_text=_(
+            "Untick for a source whose terms forbid copies: the archive then keeps none."
+        ),
+    )
+    # Kept by the link checker and the copier (preservation/), shown read-only to editors.
     link_status = models.CharField(
         _("link status"),
         max_length=12,
         choices=LinkStatus.choices,
         default=LinkStatus.UNCHECKED,
+        editable=False,
     )
-    link_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
+    link_checked_at = models.DateTimeField(
+        _("link last checked"), null=True, blank=True, editable=False
+    )
+    link_failures = models.PositiveIntegerField(
+        _("failed checks in a row"), default=0, editable=False
+    )
+    link_failing_since = models.DateTimeField(
+        _("failing since"), null=True, blank=True, editable=False
+    )
+    suggested_url = models.URLField(
+        _("new address"),
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text=_("Where the link now permanently redirects, as the link checker found."),
+    )
+    copied_at = models.DateTimeField(
+        _("own copy made"), null=True, blank=True, editable=False
+    )
     notes = models.TextField(_("editor's notes"), blank=True)
     statement_count = stored_count(_("published statements citing it"))
 
@@ -498,9 +571,13 @@ class Source(PartialDateMixin, models.Model):
                 condition=Q(date_precision__in=DatePrecision.values),
                 name="source_date_precision_valid",
             ),
+            web_url_constraint("url", "source_url_web"),
+            web_url_constraint("archived_url", "source_archived_url_web"),
+            web_url_constraint("suggested_url", "source_suggested_url_web"),
         ]
         indexes = [
             models.Index(fields=["outlet", "published_on"], name="source_outlet_date_idx"),
+            models.Index(fields=["link_checked_at"], name="source_link_checked_idx"),
             models.Index(fields=["kind"], name="source_kind_idx"),
         ]
 
@@ -509,11 +586,123 @@ class Source(PartialDateMixin, models.Model):
         return f"{label}, {self.display_date}" if self.published_on else label
 
     def save(self, *args, **kwargs):
+        refuse_unsafe_urls(self, "url", "archived_url", "suggested_url")
         self.normalise_partial_date()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commentary:source-detail", args=[self.pk])
+
+    @property
+    def web_url(self):
+        """The live address if it may be shown as a link, else ``""``."""
+        return self.url if is_web_url(self.url) else ""
+
+    @property
+    def link_is_broken(self):
+        return self.link_status == self.LinkStatus.BROKEN
+
+
+class LinkCheck(models.Model):
+    """One check of a source's address by ``manage.py check_links``: the history of a link."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("reachable")
+        REDIRECTED = "redirected", _("moved permanently")
+        SOFT_404 = "soft_404", _("page says not found")
+        CLIENT_ERROR = "http_4xx", _("HTTP 4xx")
+        SERVER_ERROR = "http_5xx", _("HTTP 5xx")
+        RATE_LIMITED = "rate_limited", _("rate limited (429)")
+        REDIRECT_LOOP = "redirect_loop", _("too many redirects")
+        TIMEOUT = "timeout", _("timed out")
+        REFUSED = "refused", _("connection refused")
+        DNS = "dns", _("no such host")
+        TLS = "tls", _("TLS error")
+        ERROR = "error", _("other error")
+        ROBOTS = "robots", _("not checked: robots.txt forbids")
+
+    # Outcomes that say nothing about the link: neither a success nor a failure.
+    INCONCLUSIVE = (Outcome.RATE_LIMITED, Outcome.ROBOTS)
+    SUCCESSES = (Outcome.OK, Outcome.REDIRECTED)
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="link_checks", verbose_name=_("source")
+    )
+    url = models.URLField(_("address checked"), max_length=1000)
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final address"), max_length=1000, blank=True)
+    redirects = models.JSONField(
+        _("redirects"), default=list, blank=True, help_text=_("[status, address] per hop.")
+    )
+    method = models.CharField(_("method"), max_length=4, blank=True)
+    duration_ms = models.PositiveIntegerField(_("time taken (ms)"), default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        indexes = [
+            models.Index(fields=["source", "-checked_at"], name="linkcheck_source_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.url} {self.get_outcome_display()} {self.checked_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def failed(self):
+        return self.outcome not in self.SUCCESSES and self.outcome not in self.INCONCLUSIVE
+
+
+def archive_storage():
+    """Where the archive keeps its own copies of sources (``STORAGES["archive"]``)."""
+    from django.core.files.storage import storages
+
+    return storages["archive"]
+
+
+def copy_path(copy, filename):
+    return f"warc/{copy.fetched_at:%Y/%m}/{filename}"
+
+
+class ArchivedCopy(models.Model):
+    """The archive's own copy of a source page, one WARC file (``manage.py archive_sources``)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="copies", verbose_name=_("source")
+    )
+    url = models.URLField(_("address fetched"), max_length=1000)
+    final_url = models.URLField(_("final address"), max_length=1000, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
+    warc = models.FileField(_("WARC file"), storage=archive_storage, upload_to=copy_path)
+
+    class Meta:
+        ordering = ["-fetched_at", "-pk"]
+        get_latest_by = "fetched_at"
+        verbose_name = _("archived copy")
+        verbose_name_plural = _("archived copies")
+        indexes = [
+            models.Index(fields=["source", "-fetched_at"], name="copy_source_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.url} {self.fetched_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("commentary:source-archived", args=[self.source_id]) + f"?copy={self.pk}"
+
+    @property
+    def kind(self):
+        """``"html"``, ``"pdf"`` or ``"text"``: how a reader is shown it."""
+        if self.content_type == "application/pdf":
+            return "pdf"
+        return "text" if self.content_type == "text/plain" else "html"
 
 
 class Topic(BilingualNameMixin, models.Model):

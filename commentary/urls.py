@@ -31,6 +31,17 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("sources/<int:pk>/archived/", views.source_archived, name="source-archived"),
+    path(
+        "sources/<int:pk>/archived/<int:copy>/content/",
+        views.source_archived_content,
+        name="source-archived-content",
+    ),
+    path(
+        "sources/<int:pk>/archived/<int:copy>.warc.gz",
+        views.source_archived_warc,
+        name="source-archived-warc",
+    ),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("collections/<slug:slug>/", views.collection_detail, name="collection-detail"),
     # Exports of any statement list (exports.py)

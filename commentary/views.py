@@ -4,11 +4,19 @@ Views are thin: the statement lists go through ``listing.statement_listing`` (fi
 facets, pagination); the queries live in ``querysets.py``.
 """
 
+from csp.decorators import csp_exempt
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from .browse.filters import SUGGESTION_LIMIT, ExpertListFilterSet
@@ -19,6 +27,7 @@ from .caching import generation
 from .counting.stored import totals as stored_totals
 from .models import (
     Affiliation,
+    ArchivedCopy,
     Collection,
     CollectionEntry,
     CollectionSection,
@@ -34,6 +43,8 @@ from .models import (
 )
 from .outputs import cite
 from .outputs.streaming import in_chunks
+from .preservation import replay
+from .preservation.copies import read_payload
 from .querysets import inherit_credits, published_rows
 from .slugs import by_slug, follows_renames
 
@@ -286,6 +297,88 @@ def source_detail(request, pk):
         exclude=("outlet", "source_kind", "source"),
         object=source,
     )
+
+
+def _public_copy(pk, copy_id):
+    source = get_object_or_404(Source.objects.public().only("pk", "language"), pk=pk)
+    copy = get_object_or_404(source.copies.all(), pk=copy_id)
+    copy.source = source
+    return copy
+
+
+@require_safe
+def source_archived(request, pk):
+    """The archive's own copy of a source, inside a banner, and every earlier copy."""
+    source = get_object_or_404(Source.objects.public().select_related("outlet"), pk=pk)
+    copies = list(source.copies.all()[:100])
+    if not copies:
+        raise Http404(_("The archive keeps no copy of this source."))
+    wanted = request.GET.get("copy", "")
+    chosen = next((copy for copy in copies if str(copy.pk) == wanted), None)
+    if wanted and chosen is None:
+        raise Http404(_("No such copy of this source."))
+    return TemplateResponse(
+        request,
+        "commentary/source_archived.html",
+        {"object": source, "copy": chosen or copies[0], "copies": copies},
+    )
+
+
+# The archived page itself: inert and walled off. The sanitiser already removed every
+# script, handler, refresh and form (preservation/replay.py); this policy makes the
+# document a sandbox in an opaque origin (no script, form, top navigation or cookies
+# even if something slipped through), fetches nothing, and may be framed only by the
+# archive's own page.
+SANDBOX_POLICY = (
+    "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
+    "style-src 'unsafe-inline'; frame-ancestors 'self'; form-action 'none'"
+)
+
+
+@require_safe
+@csp_exempt()
+@xframe_options_sameorigin
+def source_archived_content(request, pk, copy):
+    copy = _public_copy(pk, copy)
+    try:
+        body, headers = read_payload(copy)
+    except (OSError, ValueError) as error:  # the file went missing from the storage
+        raise Http404(_("This copy cannot be read.")) from error
+    charset = replay.charset_of(headers.get_header("Content-Type") or "")
+    if copy.kind == "pdf":
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="source-{pk}-{copy.fetched_at:%Y%m%d}.pdf"'
+        )
+    elif copy.kind == "text":
+        response = HttpResponse(
+            replay.safe_text(body, charset), content_type="text/plain; charset=utf-8"
+        )
+    else:
+        html = replay.safe_html(body, charset, copy.source.language)
+        response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
+def source_archived_warc(request, pk, copy):
+    """The WARC file itself, for web archive tools (replayable in e.g. ReplayWeb.page)."""
+    copy = _public_copy(pk, copy)
+    try:
+        stream = copy.warc.open("rb")
+    except OSError as error:
+        raise Http404(_("This copy cannot be read.")) from error
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"source-{pk}-{copy.fetched_at:%Y%m%dT%H%M%S}.warc.gz",
+        content_type="application/warc",
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commentary.models import (
+    ArchivedCopy,
     Affiliation,
     Collection,
     CollectionEntry,
@@ -146,6 +147,8 @@ def parameter_values():
             }
         ),
         "code": sorted(codes | {"US"}),
+        # Copies of sources (none in the seed: their own leak test is in test_preservation).
+        "copy": sorted(ArchivedCopy.objects.values_list("pk", flat=True)) or [1],
     }
 
 

@@ -166,9 +166,14 @@ def test_card_links_sources_archive_and_broken_note(client, make_quote, make_sou
     )
     quote = make_quote(sources=[source])
     html = client.get("/quotes/").content.decode()
-    assert '<a class="external" href="https://example.org/a" rel="noopener noreferrer">' in html
+    assert (
+        '<a class="external broken-link" href="https://example.org/a" rel="noopener noreferrer">'
+        in html
+    )
     assert 'href="https://web.archive.org/x" rel="noopener noreferrer"' in html
-    assert "original link broken" in html
+    # Broken: the copy elsewhere comes before the live link.
+    assert html.index("https://web.archive.org/x") < html.index("https://example.org/a")
+    assert "original link broken: read the archived copy" in html
     assert source.get_absolute_url() in html and quote.get_absolute_url() in html
 
 

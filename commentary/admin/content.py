@@ -29,6 +29,7 @@ from . import importing
 from .base import ArchiveAdmin, ArchiveInline, ArchiveInlineFormSet
 from .forms import ExpertForm, OutletForm, QuoteForm, SpeakerForm
 from .merging import MergeAdmin
+from .preservation import LinkHealthAdmin, LinkHealthFilter
 from .protection import ShownOnStatementsAdmin, ShownOnStatementsInline
 from .workflow import AwaitingReviewFilter, ChildOfReviewedAdmin, ReviewedAdmin, ReviewedInline
 
@@ -445,8 +446,8 @@ class OutletAdmin(DuplicateCheckedAdmin, ShownOnStatementsAdmin, MergeAdmin, Arc
 
 
 @admin.register(Source)
-class SourceAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
-    # Link checks (status, when checked) stay editors' maintenance work.
+class SourceAdmin(LinkHealthAdmin, ShownOnStatementsAdmin, ArchiveAdmin):
+    # The link fields are the link checker's (preservation/), read-only here.
     shown_fields = [
         "outlet",
         "title",
@@ -458,20 +459,26 @@ class SourceAdmin(ShownOnStatementsAdmin, ArchiveAdmin):
         "archived_url",
         "archived_on",
     ]
-    list_display = ["__str__", "outlet", "kind", "published_on", "link_status"]
-    list_editable = ["link_status"]
+    list_display = [
+        "__str__",
+        "outlet",
+        "kind",
+        "published_on",
+        "link_status",
+        "link_checked_at",
+        "copies_allowed",
+    ]
+    list_editable = ["copies_allowed"]
     list_select_related = ["outlet"]
-    list_filter = ["kind", "link_status", "outlet__kind"]
+    list_filter = [LinkHealthFilter, "kind", "link_status", "copies_allowed", "outlet__kind"]
     search_fields = ["title", "url", "outlet__name", "outlet__name_zh"]
     autocomplete_fields = ["outlet"]
     date_hierarchy = "published_on"
     fieldsets = [
         (None, {"fields": ["outlet", "title", "kind", "url", "language"]}),
         (_("Date"), {"fields": [("published_on", "date_precision")]}),
-        (
-            _("Link"),
-            {"fields": ["archived_url", "archived_on", "link_status", "link_checked_at"]},
-        ),
+        (_("Copy in another web archive"), {"fields": ["archived_url", "archived_on"]}),
+        (_("Link health and our copies"), {"fields": LinkHealthAdmin.link_fields}),
         (None, {"fields": ["notes", "version"]}),
     ]
 

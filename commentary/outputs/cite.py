@@ -38,7 +38,7 @@ from pybtex.database.output import bibtex as pybtex_bibtex
 from .. import site
 from ..choices import DatePrecision
 from ..dates import format_partial_date, iso_partial_date
-from ..links import permanent_url
+from ..links import permanent_url, web_url
 from ..models import Expert, Outlet, Quote, Source, prefers_chinese
 from ..search.text import CJK_CHAR
 from .naming import QUOTATION_MARKS, one_line, primary_citation
@@ -139,8 +139,8 @@ def _parts(quote, request, today):
         parts.source_title = one_line(source.title)
         if source.published_on:
             parts.source_date = (source.published_on, source.date_precision)
-        parts.url = source.url
-        parts.archived_url = source.archived_url
+        parts.url = web_url(source.url)
+        parts.archived_url = web_url(source.archived_url)
         parts.archived_on = source.archived_on
     if quote.said_on:
         parts.date = (quote.said_on, quote.date_precision)

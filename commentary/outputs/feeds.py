@@ -39,7 +39,7 @@ from django.views.decorators.http import require_safe
 
 from .. import site
 from ..browse.selection import active_filters, invalid_filters_response, selected_statements
-from ..links import PAGING, permanent_url, query_url, without
+from ..links import PAGING, permanent_url, query_url, web_url, without
 from ..models import Collection, Country, Expert, Organization, Outlet, Quote, Topic
 from ..slugs import Moved, by_slug, follows_renames
 from .naming import headline
@@ -249,8 +249,8 @@ class StatementFeed(Feed):
             (
                 (url, label)
                 for url, label in (
-                    (source.url, _("original")),
-                    (source.archived_url, _("archived copy")),
+                    (web_url(source.url), _("original")),
+                    (web_url(source.archived_url), _("archived copy")),
                 )
                 if url
             ),

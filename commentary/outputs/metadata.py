@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from ..dates import iso_partial_date
-from ..links import permanent_url
+from ..links import permanent_url, web_url
 from ..site import neutral_name
 from .naming import headline, primary_citation
 
@@ -81,11 +81,11 @@ def source_ld(request, source):
     return {
         "@type": "CreativeWork",
         "headline": source.title,
-        "url": source.url or permanent_url(request, source),
+        "url": web_url(source.url) or permanent_url(request, source),
         "datePublished": iso_partial_date(source.published_on, source.date_precision),
         "inLanguage": source.language,
         "publisher": {"@type": "Organization", "name": outlet.name} if outlet else None,
-        "archivedAt": source.archived_url,
+        "archivedAt": web_url(source.archived_url),
     }
 
 
@@ -218,7 +218,7 @@ def quote_tags(request, quote):
         ("DC.date", iso_partial_date(quote.said_on, quote.date_precision)),
         ("DC.language", quote.language),
         ("DC.publisher", outlet),
-        ("DC.source", source.url if source else ""),
+        ("DC.source", web_url(source.url) if source else ""),
         ("DC.type", kind),
         ("description", description),
     ]

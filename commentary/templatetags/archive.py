@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
-from .. import site
+from .. import links, site
 
 register = template.Library()
 
@@ -42,3 +42,11 @@ def language_links(context):
 @register.filter
 def html_lang(code):
     return HTML_LANG.get(code, code)
+
+
+@register.filter
+def web_url(value):
+    """``value`` if it is an ``http``/``https`` address, else ``""``: every address a page
+    shows as a link goes through this (a ``javascript:`` URL stored some other way than
+    through a form never becomes a link)."""
+    return links.web_url(value)

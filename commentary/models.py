@@ -525,9 +525,7 @@ class Source(PartialDateMixin, models.Model):
     copies_allowed = models.BooleanField(
         _("own copy allowed"),
         default=True,
-        help_text=_(
-            "Untick for a source whose terms forbid copies: the archive then keeps none."
-        ),
+        help_text=_("Untick for a source whose terms forbid copies: the archive then keeps none."),
     )
     # Kept by the link checker and the copier (preservation/), shown read-only to editors.
     link_status = models.CharField(
@@ -553,9 +551,7 @@ class Source(PartialDateMixin, models.Model):
         editable=False,
         help_text=_("Where the link now permanently redirects, as the link checker found."),
     )
-    copied_at = models.DateTimeField(
-        _("own copy made"), null=True, blank=True, editable=False
-    )
+    copied_at = models.DateTimeField(_("own copy made"), null=True, blank=True, editable=False)
     notes = models.TextField(_("editor's notes"), blank=True)
     statement_count = stored_count(_("published statements citing it"))
 

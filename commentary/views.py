@@ -27,7 +27,6 @@ from .caching import generation
 from .counting.stored import totals as stored_totals
 from .models import (
     Affiliation,
-    ArchivedCopy,
     Collection,
     CollectionEntry,
     CollectionSection,

@@ -20,8 +20,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commentary.models import (
-    ArchivedCopy,
     Affiliation,
+    ArchivedCopy,
     Collection,
     CollectionEntry,
     CollectionSection,

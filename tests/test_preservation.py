@@ -5,6 +5,7 @@ and shown safely, and addresses that are not http/https never stored or linked."
 import datetime
 import hashlib
 import io
+import itertools
 import re
 import time
 
@@ -179,7 +180,7 @@ def test_one_request_at_a_time_per_host_with_the_delay_between(web, make_source)
     # Each page is HEAD then GET in one turn; turns are at least the delay apart.
     turns = [times[n] for n in range(0, len(times), 2)]
     assert len(turns) == 5
-    assert all(b - a >= 0.29 for a, b in zip(turns, turns[1:], strict=False))
+    assert all(b - a >= 0.29 for a, b in itertools.pairwise(turns))
 
 
 @pytest.mark.django_db
@@ -288,10 +289,10 @@ def test_a_source_page_is_kept_as_a_warc_file(web, make_source):
         "text/html",
     )
     with copy.warc.open("rb") as stream:
-        records = list(
+        records = [
             (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
             for r in ArchiveIterator(stream)
-        )
+        ]
     kinds = [kind for kind, _uri, _body in records]
     assert kinds == ["warcinfo", "response", "request"]
     assert records[1][1] == web.url("/ok")
@@ -449,7 +450,10 @@ def test_statement_pages_show_live_link_and_copy_and_the_copy_first_when_broken(
 
 
 def test_the_sanitiser_decodes_chinese_pages():
-    body = "<html><head><meta charset='gb18030'><title>条约</title></head><body><p>条约到期。</p></body></html>"
+    body = (
+        "<html><head><meta charset='gb18030'><title>条约</title></head>"
+        "<body><p>条约到期。</p></body></html>"
+    )
     html = replay.safe_html(body.encode("gb18030"))
     assert "<p>条约到期。</p>" in html and "<title>条约</title>" in html
 
@@ -545,9 +549,7 @@ def test_a_stored_javascript_address_is_never_rendered_as_a_link(
 
 
 @pytest.mark.django_db
-def test_the_migration_blanks_unsafe_addresses_and_keeps_them_in_the_notes(
-    unguarded, make_source
-):
+def test_the_migration_blanks_unsafe_addresses_and_keeps_them_in_the_notes(unguarded, make_source):
     import importlib
 
     from django.apps import apps

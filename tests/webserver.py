@@ -6,6 +6,7 @@ Each server records the requests it receives (``server.hits``), so a test can te
 was asked, when, and by whom.
 """
 
+import contextlib
 import http.server
 import shutil
 import socket
@@ -70,10 +71,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if not head:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     def redirect(self, status, location, head):
         self.send_response(status)
@@ -92,7 +91,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/": lambda: self.page("Home", "The home page."),
             "/ok": lambda: self.page("New START expires", "The treaty expired.", head=head),
             "/zh": lambda: self.send(
-                "zh", "text/html; charset=gb18030",
+                "zh",
+                "text/html; charset=gb18030",
                 PAGE.format(title="新削减战略武器条约", body="条约到期。").encode("gb18030"),
                 head,
             ),

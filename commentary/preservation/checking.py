@@ -308,11 +308,15 @@ def chunks(sources, fields=None):
         pks = list(sources.values_list("pk", flat=True))
         for start in range(0, len(pks), CHUNK):
             part = pks[start : start + CHUNK]
-            yield list(Source.objects.filter(pk__in=part).only(*(fields or STATE_FIELDS)).order_by("pk"))
+            yield list(
+                Source.objects.filter(pk__in=part).only(*(fields or STATE_FIELDS)).order_by("pk")
+            )
         return
     last = 0
     while True:
-        chunk = list(sources.filter(pk__gt=last).only(*(fields or STATE_FIELDS)).order_by("pk")[:CHUNK])
+        chunk = list(
+            sources.filter(pk__gt=last).only(*(fields or STATE_FIELDS)).order_by("pk")[:CHUNK]
+        )
         if not chunk:
             return
         last = chunk[-1].pk

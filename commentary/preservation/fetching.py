@@ -20,12 +20,14 @@ import urllib.parse
 import urllib.robotparser
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+
 import urllib3
 from django.conf import settings
 
 # The product token robots.txt rules are matched against (the User-Agent's first word).
 ROBOTS_MAX_BYTES = 512 * 1024
 READ_CHUNK = 64 * 1024
+ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
 class Deadline(Exception):
@@ -96,7 +98,7 @@ class Fetcher:
             url,
             headers={
                 "User-Agent": self.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5",
+                "Accept": ACCEPT,
                 "Accept-Encoding": "identity",
             },
             redirect=False,
@@ -166,7 +168,7 @@ class Fetcher:
             return rules
         if response.status in (401, 403):
             rules.disallow_all = True
-        elif 400 <= response.status or response.status >= 300:
+        elif response.status >= 400 or response.status >= 300:
             rules.allow_all = True
         else:
             rules.parse(response.body.decode("utf-8", "replace").splitlines())

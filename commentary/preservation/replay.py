@@ -86,16 +86,28 @@ def safe_html(body, charset="", language=""):
         strip_comments=True,
         # Elements dropped with everything inside them, not just their tags.
         clean_content_tags={
-            "script", "style", "title", "noscript", "template", "object", "embed",
-            "iframe", "svg", "math", "select", "textarea", "button", "head",
-        },  # fmt: skip
+            "script",
+            "style",
+            "title",
+            "noscript",
+            "template",
+            "object",
+            "embed",
+            "iframe",
+            "svg",
+            "math",
+            "select",
+            "textarea",
+            "button",
+            "head",
+        },
     )
     heading = nh3.clean_text(title.group(1).strip()) if title else ""
     lang = f' lang="{nh3.clean_text(language)}"' if language else ""
     return (
-        f"<!DOCTYPE html><html{lang}><head><meta charset=\"utf-8\">"
+        f'<!DOCTYPE html><html{lang}><head><meta charset="utf-8">'
         f"<title>{heading}</title><style>{STYLE}</style>"
-        f"<base target=\"_blank\"></head><body>{cleaned}</body></html>"
+        f'<base target="_blank"></head><body>{cleaned}</body></html>'
     )
 
 

@@ -44,7 +44,9 @@ class Command(BaseCommand):
 
         def progress(done, counts, result):
             detail = f" ({result.detail})" if result.detail else ""
-            self.stdout.write(f"[{done}/{total}] source {result.source_id}: {result.outcome}{detail}")
+            self.stdout.write(
+                f"[{done}/{total}] source {result.source_id}: {result.outcome}{detail}"
+            )
 
         counts = copies.archive_sources(
             sources, concurrency=concurrency, delay=delay, progress=progress

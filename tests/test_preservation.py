@@ -184,6 +184,17 @@ def test_one_request_at_a_time_per_host_with_the_delay_between(web, make_source)
 
 
 @pytest.mark.django_db
+def test_the_delay_holds_from_one_chunk_of_sources_to_the_next(web, make_source, monkeypatch):
+    monkeypatch.setattr(checking, "CHUNK", 2)
+    sources = [make_source(url=web.url(f"/page/{n}")) for n in range(6)]
+    before = len(web.hits)
+    checking.check_sources(Source.objects.filter(pk__in=[s.pk for s in sources]), delay=0.3)
+    starts = sorted(t for t, m, path, _ua in web.hits[before:] if m == "HEAD")
+    assert len(starts) == 6
+    assert all(b - a >= 0.29 for a, b in itertools.pairwise(starts))
+
+
+@pytest.mark.django_db
 def test_rate_limited_host_is_asked_again_after_retry_after(web, make_source):
     source = make_source(url=web.url("/busy"))
     before = len(web.hits)
@@ -472,7 +483,7 @@ UNSAFE = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("value", UNSAFE)
 def test_the_tables_refuse_addresses_that_are_not_web_addresses(make_source, value):
     source = make_source(url="https://example.org/")

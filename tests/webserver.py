@@ -85,7 +85,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(title, "text/html; charset=utf-8", html, head, status, headers)
 
     def answer(self, head):
-        self.server.record(self)
+        started = self.server.record(self)
         path = self.path.split("?")[0]
         routes = {
             "/": lambda: self.page("Home", "The home page."),
@@ -143,6 +143,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else (lambda: self.page("Not here", status=404, head=head))
         )
         route()
+        self.server.finished(self, started)
 
     def no_head(self):
         if self.command == "HEAD":
@@ -188,6 +189,7 @@ class LocalWeb(http.server.ThreadingHTTPServer):
             self.socket = tls_context.wrap_socket(self.socket, server_side=True)
         self.scheme = "https" if tls_context else "http"
         self.hits = []
+        self.spans = []
         self.lock = threading.Lock()
         self.slow_seconds = 3.0
         self.version = 1
@@ -200,10 +202,17 @@ class LocalWeb(http.server.ThreadingHTTPServer):
         pass  # a client that hung up, a TLS handshake refused: part of the tests
 
     def record(self, handler):
+        started = time.monotonic()
         with self.lock:
             self.hits.append(
-                (time.monotonic(), handler.command, handler.path, handler.headers.get("User-Agent"))
+                (started, handler.command, handler.path, handler.headers.get("User-Agent"))
             )
+        return started
+
+    def finished(self, handler, started):
+        """An answer sent: ``spans`` holds each answer's start and end (for the bench)."""
+        with self.lock:
+            self.spans.append((started, time.monotonic(), handler.command, handler.path))
 
     def paths(self):
         with self.lock:

@@ -278,9 +278,10 @@ def check_sources(sources, *, concurrency=None, delay=None, config=None, progres
         return Turn(result=(source, check), wait=check.wait)
 
     counts, done, batch = {}, 0, []
+    hosts = Hosts(work, concurrency, delay)
     for chunk in chunks(sources):
         pairs = [(host_of(source.url), source) for source in chunk if is_web_url(source.url)]
-        for source, check in Hosts(work, concurrency, delay).run(pairs):
+        for source, check in hosts.run(pairs):
             batch.append((source, check))
             counts[check.outcome] = counts.get(check.outcome, 0) + 1
             done += 1

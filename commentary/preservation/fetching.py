@@ -124,7 +124,7 @@ class Fetcher:
         finally:
             # A body left unread (or cut short) closes the connection rather than
             # draining a huge answer into the void.
-            if read and not truncated and method != "HEAD":
+            if method == "HEAD" or (read and not truncated):
                 response.release_conn()
             else:
                 response.close()
@@ -195,18 +195,21 @@ class _Slot:
 class Hosts:
     """Run ``work(item) -> Turn`` over ``(host, item)`` pairs on ``concurrency`` threads,
     one item of a host at a time, ``delay`` seconds between a host's turns. ``run`` yields
-    the results as they come (in the calling thread, which can write them down)."""
+    the results as they come (in the calling thread, which can write them down); one
+    ``Hosts`` remembers when each host may be asked again from one ``run`` (one chunk of
+    sources) to the next."""
 
     def __init__(self, work, concurrency, delay):
         self.work = work
         self.concurrency = max(1, concurrency)
         self.delay = delay
+        self.free_at = {}  # host: the monotonic time its next turn may start
 
     def run(self, pairs):
         pending = defaultdict(deque)
         for host, item in pairs:
             pending[host].append(item)
-        ready = [_Slot(0.0, host) for host in pending]
+        ready = [_Slot(self.free_at.get(host, 0.0), host) for host in pending]
         heapq.heapify(ready)
         state = {"busy": 0}
         changed = threading.Condition()
@@ -241,8 +244,9 @@ class Hosts:
                     state["busy"] -= 1
                     if turn.again is not None:
                         pending[host].append(turn.again)
+                    at = time.monotonic() + max(self.delay, turn.wait)
+                    self.free_at[host] = at
                     if pending[host]:
-                        at = time.monotonic() + max(self.delay, turn.wait)
                         heapq.heappush(ready, _Slot(at, host))
                     else:
                         del pending[host]

@@ -108,7 +108,14 @@ def test_the_same_page_unprotected_does_reach_the_beacon(
     seen = watch_requests(page)
     page.context.route(web.url("/") + "**", lambda route: route.continue_())
     page.goto(web.url("/hostile"), wait_until="commit")
-    page.wait_for_timeout(1500)
-    hits = {url.split("?")[-1] for _method, url in beacon_hits(seen)}
-    assert {"script", "img", "onerror"} <= hits, hits
+    # The form posts itself and the meta refresh navigates away, each racing the others:
+    # which of the loads and handlers fire first varies from run to run. The script and
+    # the image always do, and so does the post.
+    hits = set()
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        hits = {url.split("?")[-1] for _method, url in beacon_hits(seen)}
+        if {"script", "img"} <= hits and posts(seen):
+            break
+    assert {"script", "img"} <= hits, hits
     assert posts(seen) == [live_server.url + "/admin/login/"]

@@ -62,11 +62,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: Django's debug page would fail on a query of too many fields (a 500).
+    "commentary.middleware.RejectTooManyParametersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Straight after the static files: a hit costs no more middleware than that (the
     # answer it keeps carries the headers the middleware below added).
     "commentary.caching.pages.PageCacheMiddleware",
+    # A database that is away: 503, never a 500; one that is frozen: the request's
+    # connection cut after DJANGO_DB_WAIT_LIMIT seconds (commentary/service/).
+    "commentary.service.faults.DatabaseUnavailableMiddleware",
+    "commentary.service.watchdog.DatabaseWaitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +121,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that is away fails fast (commentary/service/): a new connection gives up
+# after DJANGO_DB_CONNECT_TIMEOUT seconds, the server cancels a statement after
+# DJANGO_DB_STATEMENT_TIMEOUT milliseconds (0: the role's setting, e.g. behind PgBouncer,
+# which refuses startup options: ALTER ROLE archive SET statement_timeout = '15s'), and a
+# connection that gets no answer at all (a frozen server) is cut after
+# DJANGO_DB_WAIT_LIMIT seconds. All three are shorter than gunicorn's worker timeout.
+DATABASE_WAIT_LIMIT = float(os.environ.get("DJANGO_DB_WAIT_LIMIT", "20"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")))
+    _statement_timeout = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "15000"))
+    if _statement_timeout:
+        _options["options"] = (
+            f"{_options.get('options', '')} -c statement_timeout={_statement_timeout}".strip()
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every server process (the page cache, facet counts, the archive's
@@ -194,7 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # DRF's AnonRateThrottle, tolerant of the cache server going away (api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["commentary.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -280,6 +302,8 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Security. Everything below is on unless DEBUG; behind a TLS-terminating proxy set
 # DJANGO_SECURE_PROXY_SSL_HEADER=true so that Django sees the original scheme.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers ask for the health checks over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -15,3 +15,6 @@ urlpatterns += i18n_patterns(
     path("", include("commentary.urls")),
     prefix_default_language=False,
 )
+
+# A database error raised outside a view (in a middleware) answers 503 too.
+handler500 = "commentary.service.faults.server_error"

@@ -1,9 +1,10 @@
 """URLs for machines rather than readers, outside the language prefixes: the sitemap,
-robots.txt and the Popolo export."""
+robots.txt, the Popolo export and the health checks."""
 
 from django.urls import path, re_path
 
 from .outputs import popolo, sitemaps
+from .service import health
 
 app_name = "machine"
 
@@ -14,4 +15,7 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     # Popolo (popolo.py)
     path("popolo.json", popolo.popolo, name="popolo"),
+    # Health checks for load balancers (service/health.py)
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -24,7 +24,10 @@ from commentary.models import (
 )
 
 from .browser import browser_page  # noqa: F401  (a fixture, used by browser tests)
-from .services import redis_server  # noqa: F401  (a fixture: a real Redis server)
+from .services import (  # noqa: F401  (fixtures: a real Redis server, PostgreSQL servers)
+    postgres_cluster,
+    redis_server,
+)
 
 _counter = itertools.count(1)
 

@@ -164,3 +164,20 @@ def test_nul_bytes_are_a_bad_request(client, url):
 )
 def test_malformed_paths_are_404(client, urls, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/quotes/", "/api/quotes/", "/nowhere/", "/admin/login/"])
+def test_more_query_fields_than_django_parses_are_a_bad_request_even_under_debug(
+    client, settings, path, debug
+):
+    """Under DEBUG Django's error page reads the query again and fails with a 500."""
+    settings.DEBUG = debug
+    client.raise_request_exception = False
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    crowded = "&".join(f"p{n}=1" for n in range(limit + 1))
+    response = client.get(f"{path}?{crowded}")
+    assert response.status_code == 400
+    assert f"more than {limit} parameters" in response.content.decode()
+    exactly = "&".join(f"p{n}=1" for n in range(limit))
+    assert client.get(f"{path}?{exactly}").status_code in (200, 302, 404)

@@ -41,6 +41,7 @@ ROOMS = (
     "caching",
     "importing",
     "preservation",
+    "service",
 )
 
 
@@ -120,6 +121,12 @@ def broken_rules(graph):
                 rule = "the core (models, querysets, slugs) imports only leaves"
             elif within(module, "caching") and not within(other, "caching") and other not in LEAVES:
                 rule = "caching/ knows nothing of the archive: it imports only leaves"
+            elif (
+                within(module, "service")
+                and not within(other, "service", "caching")
+                and other not in LEAVES
+            ):
+                rule = "service/ knows nothing of the archive: it imports only leaves and caching/"
             elif within(
                 module, "editorial", "search", "counting", "importing", "preservation"
             ) and within(other, "browse", "outputs"):
@@ -170,9 +177,10 @@ def test_the_rules_catch_each_kind_of_wrong_import():
         "views": {"management.generator"},
         "caching.pages": {"models"},
         "importing.preview": {"browse.selection", "admin.importing"},
+        "service.health": {"models"},
     }
     broken = broken_rules(wrong)
-    assert len(broken) == 12, broken
+    assert len(broken) == 13, broken
     assert not broken_rules({"outputs.feeds": {"browse.selection"}, "views": {"outputs.cite"}})
 
 

@@ -1,0 +1,17 @@
+"""Running the archive as a service: what it does when the machinery under it fails, and
+what it tells the machinery over it.
+
+- ``faults.py``: the database or the cache away. A page answers 503 with ``Retry-After``
+  and a short page in both languages (the API: JSON), never a traceback or a 500, and the
+  next request after the database is back is served as usual (Django's connection health
+  checks drop the broken connection).
+- ``watchdog.py``: a database that stopped answering without closing its connections (a
+  frozen server, a lost network) fails a request after ``DJANGO_DB_WAIT_LIMIT`` seconds
+  instead of holding the worker until the server kills it.
+- ``health.py``: ``/healthz`` (the process answers) and ``/readyz`` (database, cache and
+  migrations), for load balancers.
+- ``backup.py``: ``manage.py backup`` and ``restore`` (pg_dump's custom format, or SQLite's
+  online backup).
+
+It knows nothing of the archive's data: it imports only the leaf helpers.
+"""

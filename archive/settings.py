@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # connection cut after DJANGO_DB_WAIT_LIMIT seconds (commentary/service/).
     "commentary.service.faults.DatabaseUnavailableMiddleware",
     "commentary.service.watchdog.DatabaseWaitMiddleware",
+    # Anonymous reads from a replica, with read-your-writes (commentary/service/).
+    "commentary.service.replicas.ReplicaMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +138,26 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _options["options"] = (
             f"{_options.get('options', '')} -c statement_timeout={_statement_timeout}".strip()
         )
+# Read replicas (commentary/service/replicas.py): DATABASE_REPLICA_URLS, comma-separated
+# streaming replicas of the primary. Anonymous reads go to a replica that answers and lags
+# less than DJANGO_REPLICA_MAX_LAG seconds (checked every DJANGO_REPLICA_CHECK_SECONDS per
+# process), else to the primary; writes, migrations, the admin and everything a browser
+# asks for within DJANGO_REPLICA_PIN_SECONDS of a write of its own go to the primary.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # The test runner makes no database of its own for a replica.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["commentary.service.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG = float(os.environ.get("DJANGO_REPLICA_MAX_LAG", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("DJANGO_REPLICA_CHECK_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every server process (the page cache, facet counts, the archive's

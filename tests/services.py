@@ -272,7 +272,8 @@ class Cluster:
         return archive_env(
             database_url,
             DJANGO_STATIC_ROOT=self.static,
-            DJANGO_CACHE_DIR=self.static + "-cache",
+            # Each database its own cache: pages and facets cached from one are not another's.
+            DJANGO_CACHE_DIR=f"{self.static}-cache-{database_url.rsplit('/', 1)[-1]}",
             **extra,
         )
 
@@ -288,4 +289,5 @@ def postgres_cluster():
     yield cluster
     cluster.server.remove()
     shutil.rmtree(cluster.static, ignore_errors=True)
-    shutil.rmtree(cluster.static + "-cache", ignore_errors=True)
+    for directory in glob.glob(cluster.static + "-cache-*"):
+        shutil.rmtree(directory, ignore_errors=True)

@@ -203,3 +203,30 @@ def test_a_hit_keeps_the_answers_own_content_type(client, archive):
         assert second[HEADER] == "hit", url
         assert first["Content-Type"] == second["Content-Type"], url
         assert second["Content-Type"].startswith(kind), url
+
+
+def test_an_answer_read_from_a_replica_is_kept_no_longer_than_the_lag_limit(archive, settings):
+    """A replica's answer may lag the generation it is stored under: the replica router
+    sets ``request.page_cache_seconds`` (its lag limit) and the page cache keeps the answer
+    no longer than that."""
+    import time
+
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from commentary.caching.pages import PageCacheMiddleware
+
+    settings.PAGE_CACHE_SECONDS = 600
+    computed = []
+
+    def view(request):
+        request.page_cache_seconds = 1
+        computed.append(1)
+        return HttpResponse("from a replica")
+
+    middleware = PageCacheMiddleware(view)
+    assert middleware(RequestFactory().get("/quotes/"))[HEADER] == "miss"
+    assert middleware(RequestFactory().get("/quotes/"))[HEADER] == "hit"
+    time.sleep(1.5)
+    assert middleware(RequestFactory().get("/quotes/"))[HEADER] == "miss"
+    assert len(computed) == 2

@@ -148,7 +148,10 @@ class PageCacheMiddleware:
             if not storable(request, response):
                 return response
             entry = Entry(response, current)
-            tolerant.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            # An answer read from a replica may be up to the replica's lag behind the
+            # generation it is stored under: kept no longer than that lag limit.
+            seconds = getattr(request, "page_cache_seconds", settings.PAGE_CACHE_SECONDS)
+            tolerant.set(key, entry, min(seconds, settings.PAGE_CACHE_SECONDS))
             entry.finish(response)
             response[HEADER] = "miss"
         if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META):

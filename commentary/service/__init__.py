@@ -8,6 +8,8 @@ what it tells the machinery over it.
 - ``watchdog.py``: a database that stopped answering without closing its connections (a
   frozen server, a lost network) fails a request after ``DJANGO_DB_WAIT_LIMIT`` seconds
   instead of holding the worker until the server kills it.
+- ``replicas.py``: anonymous reads from a streaming replica that answers and keeps up,
+  everything else (and a browser's reads just after its own write) from the primary.
 - ``health.py``: ``/healthz`` (the process answers) and ``/readyz`` (database, cache and
   migrations), for load balancers.
 - ``backup.py``: ``manage.py backup`` and ``restore`` (pg_dump's custom format, or SQLite's

@@ -24,6 +24,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -125,25 +126,30 @@ def watchdog():
 class DatabaseWaitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = (
-            ACTIVE is not None
-            and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-            and settings.DATABASE_WAIT_LIMIT > 0
-        )
+        self.aliases = [
+            alias
+            for alias, database in settings.DATABASES.items()
+            if database["ENGINE"].endswith("postgresql")
+        ]
+        self.enabled = ACTIVE is not None and self.aliases and settings.DATABASE_WAIT_LIMIT > 0
 
     def __call__(self, request):
         if not self.enabled:
             return self.get_response(request)
-        wrapper = connections["default"]
-        key = threading.get_ident()
-        entry = watchdog().watch(key, wrapper)
+        thread = threading.get_ident()
+        with ExitStack() as stack:
+            for alias in self.aliases:  # the primary and any replica the request reads
+                wrapper = connections[alias]
+                key = (thread, alias)
+                entry = watchdog().watch(key, wrapper)
+                stack.callback(watchdog().forget, key)
+                stack.enter_context(wrapper.execute_wrapper(counter(entry)))
+            return self.get_response(request)
 
-        def count(execute, sql, params, many, context):
-            entry.queries += 1
-            return execute(sql, params, many, context)
 
-        try:
-            with wrapper.execute_wrapper(count):
-                return self.get_response(request)
-        finally:
-            watchdog().forget(key)
+def counter(entry):
+    def count(execute, sql, params, many, context):
+        entry.queries += 1
+        return execute(sql, params, many, context)
+
+    return count

@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: Django's debug page would fail on a query of too many fields (a 500).
+    # Outermost: the request id and one log line per request (commentary/service/).
+    "commentary.service.requestlog.RequestLogMiddleware",
+    # Django's debug page would fail on a query of too many fields (a 500).
     "commentary.middleware.RejectTooManyParametersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -159,6 +161,20 @@ REPLICA_MAX_LAG = float(os.environ.get("DJANGO_REPLICA_MAX_LAG", "30"))
 REPLICA_CHECK_SECONDS = float(os.environ.get("DJANGO_REPLICA_CHECK_SECONDS", "5"))
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Prometheus metrics (commentary/service/metrics.py): off unless DJANGO_METRICS_TOKEN is
+# set; then django-prometheus times requests by view and counts queries and errors by
+# database, and /metrics answers whoever sends the token as a bearer token.
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+if METRICS_TOKEN:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+    for _database in DATABASES.values():
+        _engine = _database["ENGINE"].rsplit(".", 1)[-1]
+        if _engine in ("postgresql", "sqlite3"):
+            _database["ENGINE"] = f"django_prometheus.db.backends.{_engine}"
 
 # One cache for every server process (the page cache, facet counts, the archive's
 # generation that invalidates both, API rate counts): files under DJANGO_CACHE_DIR on one
@@ -357,11 +373,35 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs go to standard error: one JSON object a line in production (python-json-logger;
+# DJANGO_LOG_FORMAT=text for plain lines), plain lines under DEBUG. Every line carries
+# the request id (commentary/service/requestlog.py); each request is logged once, on the
+# "commentary.requests" logger, with its view, status and duration.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "commentary.service.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs every login at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
+        # One line per request in production; in development runserver logs them already.
+        "commentary.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }

@@ -4,7 +4,7 @@ robots.txt, the Popolo export and the health checks."""
 from django.urls import path, re_path
 
 from .outputs import popolo, sitemaps
-from .service import health
+from .service import health, metrics
 
 app_name = "machine"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     # Health checks for load balancers (service/health.py)
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Prometheus metrics, only with DJANGO_METRICS_TOKEN and for whoever sends it
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -101,6 +101,9 @@ def urls(rich_archive):
         "sitemap-section": lambda: "/sitemap-quotes.xml",
         "robots": lambda: "/robots.txt",
         "popolo": lambda: "/popolo.json",
+        "healthz": lambda: "/healthz",
+        "readyz": lambda: "/readyz",
+        "metrics": lambda: "/metrics",
     }
     return public_urls(table)
 

@@ -31,10 +31,15 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language_from_path
+from prometheus_client import Counter
 
 from . import generation, tolerant
 
 HEADER = "X-Page-Cache"
+# The hit rate, for Prometheus (service/metrics.py): hits and misses of anonymous reads.
+LOOKUPS = Counter(
+    "archive_page_cache_requests", "Anonymous reads looked up in the page cache", ["result"]
+)
 # Headers of the answer (the view's and the middleware's below this one) that are the same
 # for every reader, so kept. Everything else (Set-Cookie above all) is never stored.
 KEPT = {
@@ -143,8 +148,10 @@ class PageCacheMiddleware:
         if entry is not None:
             response = entry.response()
             response[HEADER] = "hit"
+            LOOKUPS.labels("hit").inc()
         else:
             response = self.get_response(request)
+            LOOKUPS.labels("miss").inc()
             if not storable(request, response):
                 return response
             entry = Entry(response, current)

@@ -12,6 +12,8 @@ what it tells the machinery over it.
   everything else (and a browser's reads just after its own write) from the primary.
 - ``health.py``: ``/healthz`` (the process answers) and ``/readyz`` (database, cache and
   migrations), for load balancers.
+- ``metrics.py``: ``/metrics`` for Prometheus, only with a token.
+- ``requestlog.py``: a request id on every log line, one line per request.
 - ``backup.py``: ``manage.py backup`` and ``restore`` (pg_dump's custom format, or SQLite's
   online backup).
 
